@@ -1,0 +1,5 @@
+"""Allows `python -m seowatch`."""
+
+from seowatch.scheduler import main
+
+main()

@@ -1,0 +1,1 @@
+"""The Scrapy project: settings, spiders, pure per-engine parsers, pipelines."""

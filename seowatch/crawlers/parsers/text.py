@@ -1,0 +1,62 @@
+"""Small text and URL helpers shared by the engine parsers."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+_WS = re.compile(r"\s+")
+
+
+def clean(text: str | None) -> str:
+    """Collapse every run of Unicode whitespace (NBSP and U+3000 included) to one space, and trim."""
+    if not text:
+        return ""
+    return _WS.sub(" ", text).strip()
+
+
+def text_of(el) -> str:
+    """Visible text of an lxml element, whitespace folded (script and style bodies excluded)."""
+    if el is None:
+        return ""
+    parts = [t for t in el.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]")]
+    return clean("".join(parts))
+
+
+def first(seq):
+    """The first item of a sequence, or None."""
+    return seq[0] if seq else None
+
+
+def query_param(url: str | None, name: str) -> str | None:
+    """The first value of one query-string parameter, or None."""
+    if not url:
+        return None
+    try:
+        values = parse_qs(urlsplit(url).query, keep_blank_values=True).get(name)
+    except ValueError:
+        return None
+    return values[0] if values else None
+
+
+def absolute(base: str, href: str | None) -> str | None:
+    """href resolved against the page URL, or None."""
+    if not href:
+        return None
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return None
+
+
+def host(url: str | None) -> str | None:
+    """Lower-case host of a URL (scheme-less 'www.x.com/path' accepted), or None."""
+    if not url:
+        return None
+    if "//" not in url:
+        url = "//" + url
+    try:
+        h = urlsplit(url).hostname
+    except ValueError:
+        return None
+    return h.lower() if h else None
