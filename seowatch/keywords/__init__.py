@@ -1,0 +1,1 @@
+"""Chinese keyword intelligence: normalization, tokenization, grouping, coverage, ideas."""

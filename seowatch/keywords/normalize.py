@@ -1,0 +1,39 @@
+"""One canonical form per keyword: simplified, half-width, lower-case, spaces and punctuation folded."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# A run of whitespace or punctuation (ASCII and CJK) becomes one space first. '+' and '#'
+# stay: they carry meaning in keywords such as "c++ 教程" and "c# 入门".
+_SEPARATORS = re.compile(r"[\s\u3000\u00a0!-\"$-*,-/:-@\[-`{-~·、。，；：？！…—–‘’“”《》〈〉「」『』【】〔〕（）]+")
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
+_SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}]) | (?=[{_CJK}])")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    """The one OpenCC converter of the process (traditional to simplified)."""
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _t2s().convert(text)
+
+
+def normalize(text: str) -> str:
+    """整合營銷, 整合营销, 整合 营销 and ＳＥＯ优化 all become one form ('整合营销', 'seo优化').
+
+    Spaces between Latin words stay (one), spaces next to a Chinese character go.
+    """
+    if not text:
+        return ""
+    s = unicodedata.normalize("NFKC", text)
+    s = to_simplified(s)
+    s = s.lower()
+    s = _SEPARATORS.sub(" ", s).strip()
+    return _SPACE_NEAR_CJK.sub("", s)
