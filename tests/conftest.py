@@ -40,3 +40,47 @@ def serp_fixtures() -> Path:
 @pytest.fixture(scope="session")
 def page_fixtures() -> Path:
     return require_shared("pages")
+
+
+def _pg_url() -> str | None:
+    return os.environ.get("SEOWATCH_TEST_PG_URL") or None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """A fresh, migrated database URL: a SQLite file, and PostgreSQL when SEOWATCH_TEST_PG_URL is set
+    (each test gets its own schema, dropped afterwards)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'seowatch.db'}"
+        return
+    base = _pg_url()
+    if not base:
+        pytest.skip("PostgreSQL tests need SEOWATCH_TEST_PG_URL (set by .ci/run)")
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    schema = f"sw_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        from seowatch.store.database import dispose_engines
+
+        dispose_engines()
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def db_engine(db_url):
+    from seowatch.store.database import create_db_engine, upgrade
+
+    engine = create_db_engine(db_url)
+    upgrade(engine)
+    yield engine
+    engine.dispose()

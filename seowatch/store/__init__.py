@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, one engine per process from a URL, Alembic migrations."""

@@ -1,0 +1,217 @@
+"""Reading and writing rank checks: sites and keywords from the config, one check per key and day."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import and_, delete, func
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from seowatch.store.models import (
+    STATUS_UNKNOWN,
+    Keyword,
+    RankCheck,
+    ResolvedLink,
+    SerpPageRecord,
+    SerpResult,
+    Site,
+)
+
+
+@dataclass
+class CheckOutcome:
+    """Everything one (keyword, engine, device, day) check produced, written in one transaction."""
+
+    check: RankCheck
+    pages: list[SerpPageRecord] = field(default_factory=list)
+    results: list[SerpResult] = field(default_factory=list)
+
+
+@dataclass
+class KeywordSync:
+    """What syncing a site's keyword list did: the active keywords, and variants folded into them."""
+
+    keywords: list[Keyword]
+    variants: list[tuple[str, str]]  # (as entered, the keyword it duplicates)
+    deactivated: list[str]
+
+
+def ensure_site(session: Session, domain: str, name: str | None = None) -> Site:
+    site = session.exec(select(Site).where(Site.domain == domain)).first()
+    if site is None:
+        site = Site(domain=domain, name=name)
+        session.add(site)
+        session.flush()
+    elif site.name != name:
+        site.name = name
+    return site
+
+
+def sync_keywords(
+    session: Session,
+    site: Site,
+    specs: Sequence,  # KeywordSpec-like: keyword, group, tags, engines, volume, target
+    normalize: Callable[[str], str],
+) -> KeywordSync:
+    """Make the site's keyword rows match the config: add new ones, update attributes, deactivate
+    removed ones (their history stays). Two entries with the same normalized form are one keyword;
+    the later one is reported as a variant, never silently dropped."""
+    existing = {k.normalized: k for k in session.exec(select(Keyword).where(Keyword.site_id == site.id))}
+    seen: dict[str, Keyword] = {}
+    variants: list[tuple[str, str]] = []
+    for spec in specs:
+        norm = normalize(spec.keyword)
+        if not norm:
+            continue
+        if norm in seen:
+            variants.append((spec.keyword, seen[norm].text))
+            continue
+        row = existing.get(norm)
+        if row is None:
+            row = Keyword(site_id=site.id, text=spec.keyword, normalized=norm)
+            session.add(row)
+        row.text = spec.keyword
+        row.group_name = spec.group
+        row.tags = list(spec.tags)
+        row.engines = list(spec.engines)
+        row.volume = spec.volume
+        row.target = spec.target
+        row.active = True
+        seen[norm] = row
+    deactivated = []
+    for norm, row in existing.items():
+        if norm not in seen and row.active:
+            row.active = False
+            deactivated.append(row.text)
+    session.flush()
+    return KeywordSync(list(seen.values()), variants, deactivated)
+
+
+def save_check(session: Session, outcome: CheckOutcome) -> RankCheck:
+    """Store a check, replacing that day's check for the same key (with its pages and results).
+
+    The caller's transaction makes it all-or-nothing: never a duplicate, never a half-written check.
+    """
+    c = outcome.check
+    old_ids = session.exec(
+        select(RankCheck.id).where(
+            RankCheck.keyword_id == c.keyword_id,
+            RankCheck.engine == c.engine,
+            RankCheck.device == c.device,
+            RankCheck.day == c.day,
+        )
+    ).all()
+    if old_ids:
+        session.exec(delete(SerpResult).where(SerpResult.check_id.in_(old_ids)))
+        session.exec(delete(SerpPageRecord).where(SerpPageRecord.check_id.in_(old_ids)))
+        session.exec(delete(RankCheck).where(RankCheck.id.in_(old_ids)))
+    c.id = None
+    session.add(c)
+    session.flush()
+    for page in outcome.pages:
+        page.id = None
+        page.check_id = c.id
+    for result in outcome.results:
+        result.id = None
+        result.check_id = c.id
+    session.add_all(outcome.pages)
+    session.add_all(outcome.results)
+    session.flush()
+    return c
+
+
+def link_hash(link: str) -> str:
+    return hashlib.sha1(link.encode("utf-8")).hexdigest()
+
+
+def resolved_links(session: Session, links: Iterable[str]) -> dict[str, str]:
+    """Cached targets of engine redirect links: {link: url} for those already resolved."""
+    by_hash = {link_hash(link): link for link in links}
+    if not by_hash:
+        return {}
+    rows = session.exec(select(ResolvedLink).where(ResolvedLink.link_hash.in_(list(by_hash))))
+    return {by_hash[r.link_hash]: r.url for r in rows}
+
+
+def remember_link(session: Session, engine: str, link: str, url: str, now: datetime) -> None:
+    """Cache one resolved link (a link resolved concurrently elsewhere is kept as it is)."""
+    h = link_hash(link)
+    if session.get(ResolvedLink, h) is not None:
+        return
+    try:
+        with session.begin_nested():
+            session.add(ResolvedLink(link_hash=h, engine=engine, link=link, url=url, resolved_at=now))
+    except IntegrityError:
+        pass
+
+
+def site_by_domain(session: Session, domain: str) -> Site | None:
+    return session.exec(select(Site).where(Site.domain == domain)).first()
+
+
+def keywords_of(session: Session, site_id: int, active_only: bool = True) -> list[Keyword]:
+    q = select(Keyword).where(Keyword.site_id == site_id)
+    if active_only:
+        q = q.where(Keyword.active.is_(True))
+    return list(session.exec(q.order_by(Keyword.id)))
+
+
+def checks_on(session: Session, site_id: int, day: date) -> list[tuple[Keyword, RankCheck]]:
+    """Every check of the site's keywords on `day`."""
+    q = (
+        select(Keyword, RankCheck)
+        .join(RankCheck, RankCheck.keyword_id == Keyword.id)
+        .where(Keyword.site_id == site_id, RankCheck.day == day)
+        .order_by(Keyword.id, RankCheck.engine, RankCheck.device)
+    )
+    return [(k, c) for k, c in session.exec(q).all()]
+
+
+def previous_known(session: Session, site_id: int, before: date) -> dict[tuple[int, str, str], RankCheck]:
+    """For each (keyword, engine, device), the latest check before `before` that is not unknown.
+
+    An unknown day is skipped, never compared: the previous *known* result is the baseline.
+    """
+    latest = (
+        select(
+            RankCheck.keyword_id,
+            RankCheck.engine,
+            RankCheck.device,
+            func.max(RankCheck.day).label("day"),
+        )
+        .join(Keyword, Keyword.id == RankCheck.keyword_id)
+        .where(Keyword.site_id == site_id, RankCheck.day < before, RankCheck.status != STATUS_UNKNOWN)
+        .group_by(RankCheck.keyword_id, RankCheck.engine, RankCheck.device)
+        .subquery()
+    )
+    q = select(RankCheck).join(
+        latest,
+        and_(
+            RankCheck.keyword_id == latest.c.keyword_id,
+            RankCheck.engine == latest.c.engine,
+            RankCheck.device == latest.c.device,
+            RankCheck.day == latest.c.day,
+        ),
+    )
+    return {(c.keyword_id, c.engine, c.device): c for c in session.exec(q)}
+
+
+def latest_day(session: Session, site_id: int, up_to: date | None = None) -> date | None:
+    q = select(func.max(RankCheck.day)).join(Keyword, Keyword.id == RankCheck.keyword_id).where(Keyword.site_id == site_id)
+    if up_to is not None:
+        q = q.where(RankCheck.day <= up_to)
+    return session.exec(q).one()
+
+
+def results_of(session: Session, check_ids: Sequence[int]) -> dict[int, list[SerpResult]]:
+    out: dict[int, list[SerpResult]] = {cid: [] for cid in check_ids}
+    if not check_ids:
+        return out
+    q = select(SerpResult).where(SerpResult.check_id.in_(list(check_ids))).order_by(SerpResult.check_id, SerpResult.id)
+    for r in session.exec(q):
+        out[r.check_id].append(r)
+    return out

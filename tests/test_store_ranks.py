@@ -1,0 +1,117 @@
+"""The rank store on SQLite and PostgreSQL: one check per key and day, history kept, unknowns skipped."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlmodel import select
+
+from seowatch.keywords.normalize import normalize
+from seowatch.store.database import current_revision, session_scope
+from seowatch.store.models import RankCheck, SerpPageRecord, SerpResult
+from seowatch.store.ranks import (
+    CheckOutcome,
+    checks_on,
+    ensure_site,
+    previous_known,
+    remember_link,
+    resolved_links,
+    save_check,
+    sync_keywords,
+)
+
+NOW = datetime(2026, 11, 24, 8, tzinfo=timezone.utc)
+
+
+@dataclass
+class Spec:
+    keyword: str
+    group: str | None = None
+    tags: tuple = ()
+    engines: tuple = ()
+    volume: int | None = None
+    target: str | None = None
+
+
+def outcome(kw_id, day, status, position=None, reason=None, n_results=3):
+    check = RankCheck(keyword_id=kw_id, engine="baidu", device="desktop", day=day, status=status,
+                      position=position, depth=50, depth_scanned=50, pages_fetched=1,
+                      unknown_reason=reason, fetched_at=NOW)
+    pages = [SerpPageRecord(page_no=1, url="https://www.baidu.com/s?wd=x", fetched_at=NOW)]
+    results = [SerpResult(page_no=1, kind="organic", position=i + 1, url=f"https://s{i}.cn/") for i in range(n_results)]
+    return CheckOutcome(check, pages, results)
+
+
+@pytest.fixture
+def site_and_keyword(db_engine):
+    with session_scope(db_engine) as s:
+        site = ensure_site(s, "example.com")
+        sync = sync_keywords(s, site, [Spec("整合营销")], normalize)
+    return site, sync.keywords[0]
+
+
+def test_schema_is_migrated(db_engine):
+    assert current_revision(db_engine) is not None
+
+
+def test_rerun_same_day_replaces_the_check_and_its_results(db_engine, site_and_keyword):
+    site, kw = site_and_keyword
+    day = date(2026, 11, 24)
+    with session_scope(db_engine) as s:
+        save_check(s, outcome(kw.id, day, "ranked", 3, n_results=3))
+    with session_scope(db_engine) as s:
+        save_check(s, outcome(kw.id, day, "ranked", 5, n_results=2))
+    with session_scope(db_engine) as s:
+        checks = s.exec(select(RankCheck)).all()
+        assert [(c.day, c.position) for c in checks] == [(day, 5)]
+        assert len(s.exec(select(SerpResult)).all()) == 2
+        assert len(s.exec(select(SerpPageRecord)).all()) == 1
+
+
+def test_a_failed_write_leaves_the_previous_check_intact(db_engine, site_and_keyword):
+    site, kw = site_and_keyword
+    day = date(2026, 11, 24)
+    with session_scope(db_engine) as s:
+        save_check(s, outcome(kw.id, day, "ranked", 3))
+    broken = outcome(kw.id, day, "ranked", 9)
+    broken.results.append(SerpResult(page_no=1, kind=None))  # NOT NULL violation mid-write
+    with pytest.raises(Exception):
+        with session_scope(db_engine) as s:
+            save_check(s, broken)
+    with session_scope(db_engine) as s:
+        assert [c.position for c in s.exec(select(RankCheck)).all()] == [3]
+        assert len(s.exec(select(SerpResult)).all()) == 3
+
+
+def test_previous_known_skips_unknown_days(db_engine, site_and_keyword):
+    site, kw = site_and_keyword
+    with session_scope(db_engine) as s:
+        save_check(s, outcome(kw.id, date(2026, 11, 22), "ranked", 4))
+        save_check(s, outcome(kw.id, date(2026, 11, 23), "unknown", reason="captcha"))
+        save_check(s, outcome(kw.id, date(2026, 11, 24), "ranked", 9))
+    with session_scope(db_engine) as s:
+        prev = previous_known(s, site.id, date(2026, 11, 24))
+        (check,) = prev.values()
+        assert (check.day, check.position) == (date(2026, 11, 22), 4)
+        assert [c.status for _, c in checks_on(s, site.id, date(2026, 11, 23))] == ["unknown"]
+
+
+def test_keyword_variants_are_folded_and_reported(db_engine):
+    with session_scope(db_engine) as s:
+        site = ensure_site(s, "example.com")
+        sync = sync_keywords(s, site, [Spec("整合营销"), Spec("整合營銷"), Spec("整合 营销"), Spec("SEO优化")], normalize)
+        assert [k.text for k in sync.keywords] == ["整合营销", "SEO优化"]
+        assert sync.variants == [("整合營銷", "整合营销"), ("整合 营销", "整合营销")]
+    with session_scope(db_engine) as s:
+        sync = sync_keywords(s, site, [Spec("SEO优化")], normalize)
+        assert sync.deactivated == ["整合营销"]
+
+
+def test_resolved_links_cache(db_engine):
+    with session_scope(db_engine) as s:
+        remember_link(s, "baidu", "http://www.baidu.com/link?url=a", "https://x.cn/", NOW)
+        remember_link(s, "baidu", "http://www.baidu.com/link?url=a", "https://other.cn/", NOW)
+    with session_scope(db_engine) as s:
+        assert resolved_links(s, ["http://www.baidu.com/link?url=a", "http://www.baidu.com/link?url=b"]) == {
+            "http://www.baidu.com/link?url=a": "https://x.cn/"
+        }
