@@ -1,0 +1,101 @@
+"""Running a crawl in a child process (the Twisted reactor cannot restart), and that child's entry point.
+
+The parent writes a JSON spec, starts `python -m seowatch.crawlers.runner SPEC`, and reads the
+child's event lines (see `events`) as they come; Scrapy's own log goes to the log file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from seowatch.crawlers.events import emit, parse_line
+
+SPIDERS = {
+    "serp": "seowatch.crawlers.spiders.serp:SerpSpider",
+}
+
+
+def run_child(
+    spec: dict[str, Any],
+    on_event: Callable[[dict[str, Any]], None],
+    *,
+    workdir: Path,
+    env: dict[str, str] | None = None,
+) -> int:
+    """Run one crawl in a child process; returns its exit status (0: the crawl ran to its end)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="crawl-", dir=workdir, delete=False, encoding="utf-8") as f:
+        json.dump(spec, f, ensure_ascii=False)
+        spec_path = f.name
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "seowatch.crawlers.runner", spec_path],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env=env,
+        )
+        try:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                event = parse_line(line.rstrip("\n"))
+                if event is not None:
+                    on_event(event)
+                elif line.strip():
+                    on_event({"event": "output", "line": line.rstrip("\n")})
+            return proc.wait()
+        except BaseException:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            raise
+    finally:
+        os.unlink(spec_path)
+
+
+def _spider_class(name: str):
+    import importlib
+
+    module, _, attr = SPIDERS[name].partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def child_main(spec_path: str) -> int:
+    """The child: build the spider's arguments from the spec (secrets from the environment), crawl, report."""
+    from scrapy.crawler import CrawlerProcess
+
+    from seowatch.crawlers.linkcache import LinkCache
+    from seowatch.store.database import get_engine
+
+    spec = json.loads(Path(spec_path).read_text("utf-8"))
+    args = dict(spec.get("spider_args", {}))
+    for name, opts in args.get("engines", {}).items():
+        env_name = opts.pop("api_key_env", None)
+        if env_name:
+            opts["api_key"] = os.environ.get(env_name)
+    if spec["spider"] == "serp":
+        args["link_cache"] = LinkCache(get_engine(spec["database_url"]))
+    process = CrawlerProcess(spec["settings"], install_root_handler=bool(spec["settings"].get("LOG_FILE")))
+    crawler = process.create_crawler(_spider_class(spec["spider"]))
+    process.crawl(crawler, **args)
+    process.start()
+    stats = crawler.stats.get_stats() if crawler.stats else {}
+    errors = stats.get("log_count/ERROR", 0)
+    reason = stats.get("finish_reason")
+    emit("finished", reason=reason, errors=errors, requests=stats.get("downloader/request_count", 0))
+    return 0 if reason == "finished" and not stats.get("spider_exceptions/count") else 1
+
+
+if __name__ == "__main__":
+    sys.exit(child_main(sys.argv[1]))
