@@ -1,0 +1,1 @@
+"""Scrapy spiders: rank tracking, partner checks, landing-page audits."""
