@@ -71,7 +71,7 @@ def _alembic_config(engine: Engine):
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Bring the schema to `revision` with the migrations; a user's history is never dropped."""
     from alembic import command
 

@@ -1,4 +1,4 @@
-"""SQLModel tables: sites, keywords, rank checks and every result page they saw."""
+"""Rank-tracking tables: sites, keywords, rank checks and every result page they saw."""
 
 from __future__ import annotations
 
