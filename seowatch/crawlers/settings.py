@@ -43,6 +43,7 @@ def crawl_settings(
     delay = FAST["delay"] if fast else politeness.delay
     concurrency = FAST["concurrency"] if fast else politeness.concurrency_per_engine
     autothrottle = False if fast else politeness.autothrottle
+    jitter = 0.5 if politeness.randomize_delay else 0.0  # 0.5x to 1.5x the delay
     settings = dict(BASE_SETTINGS)
     settings.update(
         {
@@ -52,10 +53,10 @@ def crawl_settings(
             "SEOWATCH_PROXIES": list(politeness.proxies),
             "DOWNLOAD_TIMEOUT": politeness.timeout,
             "DOWNLOAD_DELAY": delay,
-            "RANDOMIZE_DOWNLOAD_DELAY": politeness.randomize_delay,
+            "DOWNLOAD_DELAY_JITTER": jitter,
             "CONCURRENT_REQUESTS": max(16, concurrency * 4),
             "DOWNLOAD_SLOTS": {
-                slot: {"concurrency": concurrency, "delay": delay, "randomize_delay": politeness.randomize_delay}
+                slot: {"concurrency": concurrency, "delay": delay, "jitter": jitter}
                 for slot in slots
             },
             "AUTOTHROTTLE_ENABLED": autothrottle,
