@@ -38,11 +38,19 @@ def cli(ctx: click.Context, config_path: Path) -> None:
     ctx.obj = App(config_path=config_path)
 
 
-def _register() -> None:
-    from seowatch.cli import crawl, serp, setup
+# Command modules in seowatch/cli/, in help order; each exposes COMMANDS.
+COMMAND_MODULES = ("setup", "crawl", "serp", "partners", "keywords", "report", "run", "alerts", "sandbox")
 
-    for module in (setup, crawl, serp):
-        for command in module.COMMANDS:
+
+def _register() -> None:
+    import importlib
+    import importlib.util
+
+    for name in COMMAND_MODULES:
+        module_name = f"seowatch.cli.{name}"
+        if importlib.util.find_spec(module_name) is None:
+            continue
+        for command in importlib.import_module(module_name).COMMANDS:
             cli.add_command(command)
 
 

@@ -19,6 +19,8 @@ from seowatch.crawlers.events import emit, parse_line
 
 SPIDERS = {
     "serp": "seowatch.crawlers.spiders.serp:SerpSpider",
+    "partners": "seowatch.crawlers.spiders.partners:PartnerSpider",
+    "audit": "seowatch.crawlers.spiders.audit:AuditSpider",
 }
 
 
