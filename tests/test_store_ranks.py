@@ -115,3 +115,21 @@ def test_resolved_links_cache(db_engine):
         assert resolved_links(s, ["http://www.baidu.com/link?url=a", "http://www.baidu.com/link?url=b"]) == {
             "http://www.baidu.com/link?url=a": "https://x.cn/"
         }
+
+
+def test_unknown_rerun_keeps_the_known_result_and_observations_accumulate(db_engine, site_and_keyword):
+    from seowatch.store.ranks import observations_on
+
+    site, kw = site_and_keyword
+    day = date(2026, 11, 24)
+    with session_scope(db_engine) as s:
+        save_check(s, outcome(kw.id, day, "ranked", 12))
+    with session_scope(db_engine) as s:
+        kept = save_check(s, outcome(kw.id, day, "unknown", reason="captcha"))
+        assert (kept.status, kept.position) == ("ranked", 12)
+    with session_scope(db_engine) as s:
+        save_check(s, outcome(kw.id, day, "ranked", 11))
+    with session_scope(db_engine) as s:
+        assert [(c.status, c.position) for c in s.exec(select(RankCheck)).all()] == [("ranked", 11)]
+        obs = observations_on(s, [kw.id], day)[(kw.id, "baidu", "desktop")]
+        assert [o.position for o in obs] == [12, 11]

@@ -26,17 +26,19 @@ class StorePipeline:
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         outcome = item.get("outcome")
         if isinstance(outcome, CheckOutcome):
+            seen = outcome.check  # what this crawl observed, even if the store keeps a known result
             with session_scope(self.engine) as session:
-                check = save_check(session, outcome)
+                stored = save_check(session, outcome)
             emit(
                 "check",
                 keyword=item.get("keyword"),
-                keyword_id=check.keyword_id,
-                engine=check.engine,
-                device=check.device,
-                status=check.status,
-                position=check.position,
-                reason=check.unknown_reason,
+                keyword_id=seen.keyword_id,
+                engine=seen.engine,
+                device=seen.device,
+                status=seen.status,
+                position=seen.position,
+                reason=seen.unknown_reason,
+                kept_known=stored is not seen,
             )
         elif hasattr(outcome, "save"):
             with session_scope(self.engine) as session:

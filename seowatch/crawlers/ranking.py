@@ -94,6 +94,7 @@ class Decision:
     status: str
     position: int | None = None
     block_position: int | None = None
+    page: int | None = None
     url: str | None = None
     owner_kind: str | None = None
     depth_scanned: int = 0
@@ -173,8 +174,8 @@ def decide(
     if ours:
         best = min(ours, key=lambda o: o.position)
         return Decision(
-            STATUS_RANKED, best.position, best.block_position, best.url or _display_as_url(best.display_url),
-            best.owner, scanned, organic=organic,
+            STATUS_RANKED, best.position, best.block_position, best.page_no,
+            best.url or _display_as_url(best.display_url), best.owner, scanned, organic=organic,
         )
     if failure is not None:
         return Decision(
@@ -208,7 +209,7 @@ def build_outcome(
     check = RankCheck(
         keyword_id=key.keyword_id, engine=key.engine, device=key.device, day=key.day,
         status=decision.status, position=decision.position, block_position=decision.block_position,
-        url=decision.url, owner_kind=decision.owner_kind, depth=key.depth,
+        page=decision.page, url=decision.url, owner_kind=decision.owner_kind, depth=key.depth,
         depth_scanned=decision.depth_scanned, pages_fetched=len(pages),
         unknown_reason=decision.unknown_reason, unknown_detail=decision.unknown_detail,
         fetched_at=fetched_at,

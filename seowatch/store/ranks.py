@@ -15,6 +15,7 @@ from seowatch.store.models import (
     STATUS_UNKNOWN,
     Keyword,
     RankCheck,
+    RankObservation,
     ResolvedLink,
     SerpPageRecord,
     SerpResult,
@@ -95,16 +96,27 @@ def save_check(session: Session, outcome: CheckOutcome) -> RankCheck:
     """Store a check, replacing that day's check for the same key (with its pages and results).
 
     The caller's transaction makes it all-or-nothing: never a duplicate, never a half-written check.
+    A known result is also kept as an observation (re-runs of a day confirm or contradict it). An
+    unknown re-run never overwrites a known result of the same day: it carries no information, and
+    the known check is returned unchanged.
     """
     c = outcome.check
-    old_ids = session.exec(
-        select(RankCheck.id).where(
+    existing = session.exec(
+        select(RankCheck).where(
             RankCheck.keyword_id == c.keyword_id,
             RankCheck.engine == c.engine,
             RankCheck.device == c.device,
             RankCheck.day == c.day,
         )
     ).all()
+    if c.status == STATUS_UNKNOWN and any(e.status != STATUS_UNKNOWN for e in existing):
+        return next(e for e in existing if e.status != STATUS_UNKNOWN)
+    old_ids = [e.id for e in existing]
+    if c.status != STATUS_UNKNOWN:
+        session.add(RankObservation(
+            keyword_id=c.keyword_id, engine=c.engine, device=c.device, day=c.day,
+            status=c.status, position=c.position, url=c.url, fetched_at=c.fetched_at,
+        ))
     if old_ids:
         session.exec(delete(SerpResult).where(SerpResult.check_id.in_(old_ids)))
         session.exec(delete(SerpPageRecord).where(SerpPageRecord.check_id.in_(old_ids)))
@@ -214,4 +226,19 @@ def results_of(session: Session, check_ids: Sequence[int]) -> dict[int, list[Ser
     q = select(SerpResult).where(SerpResult.check_id.in_(list(check_ids))).order_by(SerpResult.check_id, SerpResult.id)
     for r in session.exec(q):
         out[r.check_id].append(r)
+    return out
+
+
+def observations_on(session: Session, keyword_ids: Sequence[int], day: date) -> dict[tuple[int, str, str], list[RankObservation]]:
+    """The known observations of `day` per (keyword, engine, device), oldest first."""
+    out: dict[tuple[int, str, str], list[RankObservation]] = {}
+    if not keyword_ids:
+        return out
+    q = (
+        select(RankObservation)
+        .where(RankObservation.keyword_id.in_(list(keyword_ids)), RankObservation.day == day)
+        .order_by(RankObservation.fetched_at, RankObservation.id)
+    )
+    for o in session.exec(q):
+        out.setdefault((o.keyword_id, o.engine, o.device), []).append(o)
     return out

@@ -10,6 +10,7 @@ from seowatch.store.models.ranks import (  # noqa: F401
     STATUSES,
     Keyword,
     RankCheck,
+    RankObservation,
     ResolvedLink,
     SerpPageRecord,
     SerpResult,

@@ -65,6 +65,7 @@ class RankCheck(SQLModel, table=True):
     status: str
     position: int | None = None
     block_position: int | None = None
+    page: int | None = None  # result page our best result was on
     url: str | None = Field(default=None, sa_column=Column(Text))
     owner_kind: str | None = None  # "site" or "asset" when ranked
     depth: int  # results asked for
@@ -72,6 +73,25 @@ class RankCheck(SQLModel, table=True):
     pages_fetched: int = 0
     unknown_reason: str | None = None  # captcha, consent, http_403, timeout, parse_error ...
     unknown_detail: str | None = Field(default=None, sa_column=Column(Text))
+    fetched_at: datetime
+
+
+class RankObservation(SQLModel, table=True):
+    """Every known result a crawl saw for a key and day, re-runs included (the check keeps the latest).
+
+    Reports use them to confirm a drop with a second observation on the same day."""
+
+    __tablename__ = "rank_observation"
+    __table_args__ = (Index("ix_rank_observation_key", "keyword_id", "engine", "device", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    keyword_id: int = Field(foreign_key="keyword.id")
+    engine: str
+    device: str
+    day: date
+    status: str
+    position: int | None = None
+    url: str | None = Field(default=None, sa_column=Column(Text))
     fetched_at: datetime
 
 

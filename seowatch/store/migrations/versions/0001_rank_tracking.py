@@ -67,6 +67,7 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=True),
     sa.Column('block_position', sa.Integer(), nullable=True),
+    sa.Column('page', sa.Integer(), nullable=True),
     sa.Column('url', sa.Text(), nullable=True),
     sa.Column('owner_kind', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('depth', sa.Integer(), nullable=False),
@@ -82,6 +83,22 @@ def upgrade() -> None:
     with op.batch_alter_table('rank_check', schema=None) as batch_op:
         batch_op.create_index('ix_rank_check_day', ['day'], unique=False)
         batch_op.create_index(batch_op.f('ix_rank_check_keyword_id'), ['keyword_id'], unique=False)
+
+    op.create_table('rank_observation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('keyword_id', sa.Integer(), nullable=False),
+    sa.Column('engine', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('device', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=True),
+    sa.Column('url', sa.Text(), nullable=True),
+    sa.Column('fetched_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['keyword_id'], ['keyword.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('rank_observation', schema=None) as batch_op:
+        batch_op.create_index('ix_rank_observation_key', ['keyword_id', 'engine', 'device', 'day'], unique=False)
 
     op.create_table('serp_page',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -148,6 +165,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_rank_check_keyword_id'))
         batch_op.drop_index('ix_rank_check_day')
 
+    with op.batch_alter_table('rank_observation', schema=None) as batch_op:
+        batch_op.drop_index('ix_rank_observation_key')
+
+    op.drop_table('rank_observation')
     op.drop_table('rank_check')
     with op.batch_alter_table('keyword', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_keyword_site_id'))
