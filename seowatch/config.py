@@ -149,6 +149,29 @@ class KeywordsConfig(_Strict):
     stop_words: tuple[str, ...] = ()
 
 
+class DropThresholds(_Strict):
+    """How far a position must move to count as a drop (or a gain), by where it was."""
+
+    top10: Annotated[int, Field(ge=1)] = 3  # positions 1-10
+    top30: Annotated[int, Field(ge=1)] = 5  # positions 11-30
+    beyond: Annotated[int, Field(ge=1)] = 10  # positions 31 and worse
+
+    def for_position(self, position: int) -> int:
+        return self.top10 if position <= 10 else self.top30 if position <= 30 else self.beyond
+
+
+class ReportConfig(_Strict):
+    """The daily report: thresholds, drop confirmation, where reports are written."""
+
+    drop_threshold: DropThresholds = DropThresholds()
+    # "recheck": run-daily re-checks dropped keywords the same day; a drop is confirmed by that second
+    # observation or by the next check. "next_check": only the next scheduled check confirms.
+    confirm_drops: Literal["recheck", "next_check"] = "recheck"
+    output_dir: str = "reports"
+    title_max_chars: dict[str, int] = {"baidu": 30, "baidu_mobile": 30, "sogou": 30, "so360": 30, "bing": 60, "google": 60}
+    top_results: Annotated[int, Field(ge=1, le=10)] = 3  # competitors' pages compared in suggestions
+
+
 class Settings(_Strict):
     data_dir: str = "data"
     database: str | None = None
@@ -162,6 +185,7 @@ class Config(_Strict):
     politeness: PolitenessConfig = PolitenessConfig()
     engines: dict[Engine, EngineConfig] = {}
     keywords: KeywordsConfig = KeywordsConfig()
+    report: ReportConfig = ReportConfig()
     sites: tuple[SiteConfig, ...] = ()
 
     # Not from the file: where it came from.

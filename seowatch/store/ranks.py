@@ -115,7 +115,8 @@ def save_check(session: Session, outcome: CheckOutcome) -> RankCheck:
     if c.status != STATUS_UNKNOWN:
         session.add(RankObservation(
             keyword_id=c.keyword_id, engine=c.engine, device=c.device, day=c.day,
-            status=c.status, position=c.position, url=c.url, fetched_at=c.fetched_at,
+            status=c.status, position=c.position, page=c.page, depth_scanned=c.depth_scanned, url=c.url,
+            fetched_at=c.fetched_at,
         ))
     if old_ids:
         session.exec(delete(SerpResult).where(SerpResult.check_id.in_(old_ids)))

@@ -91,6 +91,8 @@ class RankObservation(SQLModel, table=True):
     day: date
     status: str
     position: int | None = None
+    page: int | None = None
+    depth_scanned: int = 0
     url: str | None = Field(default=None, sa_column=Column(Text))
     fetched_at: datetime
 

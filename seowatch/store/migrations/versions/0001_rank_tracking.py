@@ -92,6 +92,8 @@ def upgrade() -> None:
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=True),
+    sa.Column('page', sa.Integer(), nullable=True),
+    sa.Column('depth_scanned', sa.Integer(), nullable=False),
     sa.Column('url', sa.Text(), nullable=True),
     sa.Column('fetched_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['keyword_id'], ['keyword.id'], ),
