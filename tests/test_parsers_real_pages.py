@@ -34,6 +34,15 @@ SEARCH_URL = {
     "yandex": "https://yandex.ru/search/?text={q}",
 }
 
+# Truth-file entries we are sure are wrong, with the evidence; the parser is not bent to them and
+# the comparison says exactly what differs. Reported in the closing notes.
+DISPLAY_URL_ERRATA = {
+    # '<p class="res-linkinfo"><cite>wenku.baidu.com/view/e897aa86d4d8d1...</cite>-<a ...>快照</a>': the truth's
+    # display_url keeps the '-' separator that follows </cite>, against its own rule "display_url = p.res-linkinfo
+    # cite text" (the 2022 page, where nothing follows the cite, has no '-').
+    "so360/2019-anjian-diaocha-bilu": lambda d: d[:-1] if d.endswith("-") else d,
+}
+
 TRUTHS = shared_files("serp", "*/*.truth.json")
 if not TRUTHS:  # absent folder: one test that fails in CI and skips elsewhere
     TRUTHS = [None]
@@ -99,7 +108,8 @@ def test_real_page_block_positions(truth_path):
 @pytest.mark.parametrize("truth_path", [t for t in TRUTHS if t is not None], ids=_id)
 def test_real_page_display_urls(truth_path):
     truth, page = _load(truth_path)
-    want = [t.get("display_url") for t in truth["organic"]]
+    fix = DISPLAY_URL_ERRATA.get(_id(truth_path), lambda d: d)
+    want = [fix(t["display_url"]) if t.get("display_url") is not None else None for t in truth["organic"]]
     if not any(want):
         pytest.skip("truth records no display URLs for this page")
     got = [r.display_url for r in page.organic]
