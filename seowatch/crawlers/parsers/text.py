@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urljoin, urlsplit
 
+from lxml import etree
+
 _WS = re.compile(r"\s+")
+_VISIBLE_TEXT = etree.XPath(".//text()[not(ancestor::script) and not(ancestor::style)]")
 
 
 def clean(text: str | None) -> str:
@@ -19,8 +22,7 @@ def text_of(el) -> str:
     """Visible text of an lxml element, whitespace folded (script and style bodies excluded)."""
     if el is None:
         return ""
-    parts = [t for t in el.xpath(".//text()[not(ancestor::script) and not(ancestor::style)]")]
-    return clean("".join(parts))
+    return clean("".join(_VISIBLE_TEXT(el)))
 
 
 def first(seq):
