@@ -91,7 +91,7 @@ KP_HEADER_TITLE = etree.XPath(
 )
 SECTION_HEADING = etree.XPath("descendant::h3 | descendant::*/@role/..")
 LINKS = etree.XPath("descendant::a[@href]")
-SEARCH_LINKS = etree.XPath("descendant::a/@href[starts-with(., '/search?')]/..")
+SEARCH_LINKS = etree.XPath("descendant::a/@href[contains(., '/search?')]/..")
 # Ads: text-ad units in the ad containers (li.ads-ad 2015-2019, div.uEierd 2020+); links
 # through /aclk? elsewhere (Shopping units, basic-HTML ads) count once per enclosing unit.
 AD_UNIT = etree.XPath(
@@ -435,11 +435,16 @@ def _related(root, rso, main_links, query: str | None, blocks) -> list[str]:
     return out
 
 
+def _is_search_href(href: str | None) -> bool:
+    """A link to a Google result page: /search?..., also behind a mirror's path prefix or absolute."""
+    return bool(href) and urlsplit(href).path.endswith("/search") and "?" in href
+
+
 def _related_links(links, query: str | None) -> list[str]:
     out: list[str] = []
     for a in links:
         href = a.get("href")
-        if not href.startswith("/search?"):
+        if not _is_search_href(href):
             continue
         if NOT_RELATED_PARAMS.search(href):
             continue
@@ -460,7 +465,7 @@ def _next(root, url: str, main_links, page: SerpPage) -> None:
         best = None
         for a in links:
             h = a.get("href")
-            if "start=" not in h or not h.startswith("/search?"):
+            if "start=" not in h or not _is_search_href(h):
                 continue
             n = _int(_param(h, "start"))
             if n > current and (best is None or n < best[0]):
