@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tomllib
 from collections.abc import Iterable
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from seowatch.crawlers.parsers import ENGINES
 
@@ -66,13 +69,50 @@ class PartnerSpec(_Strict):
     anchor: str | None = None  # the agreed anchor text
     our_page: str | None = None  # our page that links to them (the other direction)
     note: str | None = None
+    contact: str | None = None  # who to write to at the partner (email, QQ, WeChat ...)
 
     @field_validator("page", "target", "our_page")
     @classmethod
     def _http(cls, v: str | None) -> str | None:
+        if v is not None:
+            v = v.strip()
         if v is not None and not v.lower().startswith(("http://", "https://")):
             raise ValueError(f"must be an http(s) URL, got {v!r}")
+        if v is not None and not urlsplit(v).hostname:
+            raise ValueError(f"must be an http(s) URL with a host, got {v!r}")
         return v
+
+    @field_validator("anchor", "note", "contact")
+    @classmethod
+    def _blank_is_none(cls, v: str | None) -> str | None:
+        return v.strip() or None if v is not None else None
+
+
+ALERT_RULES = (
+    "coverage", "confirmed_drop", "out_of_top3", "out_of_top10", "out_of_page1", "lost", "url_changed",
+    "partner_lost", "partner_nofollow",
+)
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+def _env_name(v: str) -> str:
+    # Never echo the value: someone who pastes the secret itself here must not see it in a log.
+    if not _ENV_NAME.match(v):
+        raise ValueError("must be the name of an environment variable (like SEOWATCH_SMTP_PASSWORD), not the value")
+    return v
+
+
+def _address(v: str) -> str:
+    """An email address, bare or as 'Name <address>'."""
+    v = v.strip()
+    if not _ADDRESS.match(parseaddr(v)[1] or "") or ("<" in v) != (">" in v):
+        raise ValueError(f"not an email address: {v!r}")
+    return v
+
+
+Address = Annotated[str, AfterValidator(_address)]
+EnvName = Annotated[str, AfterValidator(_env_name)]
 
 
 class SiteConfig(_Strict):
@@ -90,7 +130,7 @@ class SiteConfig(_Strict):
     keywords_file: str | None = None
     partners: tuple[PartnerSpec, ...] = ()
     partners_file: str | None = None
-    recipients: tuple[str, ...] = ()
+    recipients: tuple[Address, ...] = ()  # alert emails for this site (default: email.recipients)
 
     @field_validator("domain")
     @classmethod
@@ -172,6 +212,68 @@ class ReportConfig(_Strict):
     top_results: Annotated[int, Field(ge=1, le=10)] = 3  # competitors' pages compared in suggestions
 
 
+class PartnersConfig(_Strict):
+    """Link-exchange checks: how long a transient failure is tolerated, how often partners are checked."""
+
+    failures_before_lost: Annotated[int, Field(ge=1, le=30)] = 2  # consecutive timeouts / 5xx before "lost"
+    every_days: Annotated[int, Field(ge=1, le=365)] = 7  # the run-daily cadence of partner checks
+
+
+class AlertsConfig(_Strict):
+    """Which changes alert, when a blocked crawl holds rank alerts back, and what the digest links to."""
+
+    rules: tuple[Literal[ALERT_RULES], ...] = ALERT_RULES  # type: ignore[valid-type]
+    coverage_floor: Annotated[float, Field(ge=0, le=1)] = 0.8  # share of tracked checks that must be known
+    report_url: str | None = None  # e.g. "https://seo.example.com/reports/{domain}/{date}.html"
+    attach_report: bool = False  # attach the full HTML report to the email
+    max_attempts: Annotated[int, Field(ge=1, le=1000)] = 10  # deliveries tried before a digest is marked failed
+
+    @field_validator("report_url")
+    @classmethod
+    def _template(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        if not v.lower().startswith(("http://", "https://")):
+            raise ValueError(f"must be an http(s) URL, got {v!r}")
+        try:
+            v.format(site="s", domain="d", date="2026-01-01")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(f"unknown placeholder {exc} (use {{site}}, {{domain}} and {{date}})") from None
+        return v
+
+
+class EmailConfig(_Strict):
+    """The SMTP server digests go through; the user name and password stay in the environment."""
+
+    host: Annotated[str, Field(min_length=1)]
+    port: Annotated[int, Field(ge=1, le=65535)] | None = None  # default: 587 starttls, 465 ssl, 25 none
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username_env: EnvName | None = None
+    password_env: EnvName | None = None
+    sender: Address
+    recipients: tuple[Address, ...] = ()  # sites without their own `recipients` get these
+    timeout: Annotated[float, Field(gt=0)] = 30.0
+
+    @model_validator(mode="after")
+    def _login_pair(self) -> EmailConfig:
+        if bool(self.username_env) != bool(self.password_env):
+            raise ValueError("username_env and password_env go together (both, or neither for no login)")
+        return self
+
+    @property
+    def effective_port(self) -> int:
+        return self.port or {"starttls": 587, "ssl": 465, "none": 25}[self.security]
+
+
+class ChatConfig(_Strict):
+    """Chat channels (DingTalk, WeCom, Feishu, Slack, Telegram ...) as Apprise URLs held in environment variables."""
+
+    urls_env: tuple[EnvName, ...] = ()
+    # A chat message found half-sent after a crash has no Message-ID to deduplicate on: by default it is
+    # marked unknown_delivery and shown by `seowatch alerts list` rather than sent a second time.
+    resend_unknown: bool = False
+
+
 class Settings(_Strict):
     data_dir: str = "data"
     database: str | None = None
@@ -186,6 +288,10 @@ class Config(_Strict):
     engines: dict[Engine, EngineConfig] = {}
     keywords: KeywordsConfig = KeywordsConfig()
     report: ReportConfig = ReportConfig()
+    partners: PartnersConfig = PartnersConfig()
+    alerts: AlertsConfig = AlertsConfig()
+    email: EmailConfig | None = None
+    chat: ChatConfig = ChatConfig()
     sites: tuple[SiteConfig, ...] = ()
 
     # Not from the file: where it came from.
@@ -244,6 +350,8 @@ def _path(loc: Iterable[Any]) -> str:
 _SECRET_HINTS = {
     "api_key": "put the key in an environment variable and name it with api_key_env",
     "password": "put the password in an environment variable and name it with password_env",
+    "username": "put the user name in an environment variable and name it with username_env",
+    "urls": "put each Apprise URL in an environment variable and list their names in urls_env",
 }
 
 
@@ -366,6 +474,47 @@ def read_keywords_file(path: Path) -> list[KeywordSpec]:
         except (ValidationError, ValueError) as exc:
             detail = format_errors(exc) if isinstance(exc, ValidationError) else [str(exc)]
             problems.extend(f"row {i}: {d}" for d in detail)
+    if problems:
+        raise ConfigError(path, problems)
+    return out
+
+
+PARTNER_COLUMNS = ("page", "target", "anchor", "our_page", "note", "contact")
+
+
+def site_partners(config: Config, site: SiteConfig) -> list[PartnerSpec]:
+    """The site's partners: inline ones, then the partners file's rows."""
+    out = list(site.partners)
+    if site.partners_file:
+        out.extend(read_partners_file(config.resolve_path(site.partners_file)))
+    return out
+
+
+def read_partners_file(path: Path) -> list[PartnerSpec]:
+    """Partners from CSV or XLSX with columns page, target, anchor, our_page, note, contact (only page required)."""
+    try:
+        rows = _rows_from_file(path)
+    except FileNotFoundError:
+        raise ConfigError(path, ["partners file not found"]) from None
+    except (UnicodeDecodeError, csv.Error, OSError) as exc:
+        raise ConfigError(path, [f"cannot read partners file: {exc}"]) from None
+    if rows and "page" not in rows[0]:
+        raise ConfigError(path, [f"no 'page' column (columns: {', '.join(str(c) for c in rows[0])})"])
+    problems: list[str] = []
+    unknown = sorted(str(c) for c in set(rows[0]) - set(PARTNER_COLUMNS)) if rows else []
+    if unknown:
+        problems.append(f"unknown columns {', '.join(unknown)} (expected {', '.join(PARTNER_COLUMNS)})")
+    out: list[PartnerSpec] = []
+    for i, row in enumerate(rows, start=2):
+        if not (row.get("page") or "").strip():
+            if any((v or "").strip() for v in row.values() if isinstance(v, str)):
+                problems.append(f"row {i}: page: required (the partner page URL where our link should be)")
+            continue
+        values = {k: (row.get(k) or "").strip() or None for k in PARTNER_COLUMNS}
+        try:
+            out.append(PartnerSpec(**values))
+        except ValidationError as exc:
+            problems.extend(f"row {i}: {d}" for d in format_errors(exc))
     if problems:
         raise ConfigError(path, problems)
     return out

@@ -12,3 +12,18 @@ def test_models_and_migrations_agree(db_engine):
         ctx = MigrationContext.configure(conn, opts={"compare_type": False})
         diff = compare_metadata(ctx, SQLModel.metadata)
     assert diff == []
+
+
+def test_history_is_one_line():
+    """Each migration follows the previous one: a user upgrading from any release gets every change."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from seowatch.store.database import MIGRATIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    script = ScriptDirectory.from_config(cfg)
+    assert len(script.get_heads()) == 1
+    revisions = list(script.walk_revisions())
+    assert [r.revision for r in reversed(revisions)] == sorted(r.revision for r in revisions)

@@ -81,6 +81,15 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
         command.upgrade(cfg, revision)
 
 
+def optimize(engine: Engine) -> None:
+    """Refresh the query planner's statistics after a crawl wrote many rows (SQLite only: PostgreSQL's
+    autovacuum does it). A bounded ANALYZE: milliseconds even on a large store."""
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as conn:
+            conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+            conn.exec_driver_sql("ANALYZE")
+
+
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
@@ -98,3 +107,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def rows(session: Session, statement):
+    """Plain result rows of a column query, without ORM bookkeeping (reports read many rows)."""
+    return session.connection().execute(statement)
