@@ -12,17 +12,9 @@ from urllib.parse import urljoin
 
 import scrapy
 from scrapy.http import Response
-from twisted.internet.error import (
-    ConnectionDone,
-    ConnectionLost,
-    ConnectionRefusedError,
-    DNSLookupError,
-    TCPTimedOutError,
-    TimeoutError,
-)
-from twisted.web._newclient import ResponseFailed
 
-from seowatch.crawlers.engines import device_for, is_redirect_link, pages_for_depth, search_url, spec
+from seowatch.crawlers.engines import device_for, is_redirect_link, pages_for_depth, search_url
+from seowatch.crawlers.failures import unreachable_reason
 from seowatch.crawlers.matching import SiteMatcher
 from seowatch.crawlers.parsers import parse_serp
 from seowatch.crawlers.ranking import CheckKey, FetchedPage, build_outcome, decide
@@ -37,20 +29,7 @@ _UNMARKED_END = {"yandex", "serpapi"}
 
 def failure_reason(exc: BaseException) -> str:
     """A short, stable name for a transport failure (stored as the unknown reason)."""
-    if isinstance(exc, (TimeoutError, TCPTimedOutError)):
-        return "timeout"
-    if isinstance(exc, DNSLookupError):
-        return "dns_error"
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection_refused"
-    if isinstance(exc, ResponseFailed) and "DataLoss" in repr(exc):
-        return "dataloss"
-    if isinstance(exc, (ResponseFailed, ConnectionLost, ConnectionDone)):
-        return "connection_lost"
-    name = type(exc).__name__
-    if "Timeout" in name:
-        return "timeout"
-    return "network_error"
+    return unreachable_reason(exc)[0]
 
 
 def looks_truncated(engine: str, body: bytes, content_type: str) -> bool:
@@ -195,10 +174,10 @@ class SerpSpider(scrapy.Spider):
         if retry is not None:
             yield retry
             return
-        reason = failure_reason(failure.value)
+        reason, detail = unreachable_reason(failure.value)
         chain.pages.append(
             FetchedPage(request.meta["page_no"], request.url, datetime.now(timezone.utc), failure=reason,
-                        failure_detail=str(failure.value)[:500], attempts=request.meta["attempt"] + 1)
+                        failure_detail=detail, attempts=request.meta["attempt"] + 1)
         )
         yield self._finish(chain)
 
