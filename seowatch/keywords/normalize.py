@@ -33,7 +33,34 @@ def normalize(text: str) -> str:
     if not text:
         return ""
     s = unicodedata.normalize("NFKC", text)
-    s = to_simplified(s)
+    if not s.isascii():  # OpenCC leaves ASCII as it is
+        s = to_simplified(s)
     s = s.lower()
+    if s.isalnum():  # no space or punctuation to fold (the common case): skip the regexes
+        return s
     s = _SEPARATORS.sub(" ", s).strip()
+    return _SPACE_NEAR_CJK.sub("", s) if " " in s else s
+
+
+# Page text keeps its sentence boundaries: a keyword phrase never matches across 。，！？ or a line break.
+_BOUNDARY = re.compile(r"[\n\r\u2028\u2029。、，,；;！!？?|]")
+# _SEPARATORS without the line break, and the spaces around line breaks (whole-text passes: pages are long).
+_INLINE_SEPARATORS = re.compile(r"(?:[^\S\n]|[\u3000\u00a0!-\"$-*,-/:-@\[-`{-~·、。，；：？！…—–‘’“”《》〈〉「」『』【】〔〕（）])+")
+_LINE_BREAKS = re.compile(r" *\n[ \n]*")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+
+
+def normalize_passage(text: str) -> str:
+    """Page text in the keywords' form (simplified, half-width, lower-case, spaces next to Chinese
+    folded), one line per sentence or clause, so phrase search cannot cross a boundary."""
+    if not text:
+        return ""
+    s = to_simplified(unicodedata.normalize("NFKC", text)).lower()
+    s = _INLINE_SEPARATORS.sub(" ", _BOUNDARY.sub("\n", s))
+    s = _LINE_BREAKS.sub("\n", s).strip(" \n")
     return _SPACE_NEAR_CJK.sub("", s)
+
+
+def chinese_char_count(text: str) -> int:
+    """Chinese characters (CJK ideographs) in `text`: how Chinese text is measured, not in words."""
+    return len(_CJK_CHAR.findall(text)) if text else 0
