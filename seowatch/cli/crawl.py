@@ -21,7 +21,7 @@ from seowatch.config import ConfigError, SiteConfig, site_keywords
 from seowatch.crawlers.engines import device_for
 from seowatch.crawlers.settings import backoff_seconds, crawl_settings
 from seowatch.keywords.normalize import normalize
-from seowatch.store.database import session_scope
+from seowatch.store.database import optimize, session_scope
 from seowatch.store.models import STATUS_NOT_RANKED, STATUS_RANKED, STATUS_UNKNOWN, Keyword, RankCheck
 from seowatch.store.ranks import checks_on, ensure_site, previous_known, site_by_domain, sync_keywords
 
@@ -142,6 +142,7 @@ def run_serp_crawl(app: App, jobs: list[dict[str, Any]], *, fast: bool, show_pro
                 output.append(event["line"])
 
         code = run_child(spec, on_event, workdir=cfg.data_dir / "tmp", env=app.environ)
+    optimize(app.engine)
     if code != 0 or not finished:
         tail = "\n".join(output[-20:])
         click.echo(f"seowatch: the crawl failed (exit {code}); see {log_dir / 'crawl.log'}" + (f"\n{tail}" if tail else ""),

@@ -75,6 +75,7 @@ def domain_of(url: str | None) -> str | None:
     return registrable_domain(h) or h
 
 
+@lru_cache(maxsize=65536)
 def canonical_url(url: str | None) -> str | None:
     """A URL in the form used to compare pages: http and https, www, trailing slash, IDN and
     default ports are not differences; the fragment is dropped; the query is kept."""

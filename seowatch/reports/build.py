@@ -10,12 +10,12 @@ from sqlmodel import Session, select
 from seowatch.config import ReportConfig, SiteConfig
 from seowatch.reports.data import active_keywords, expected_keys, keyword_rows, position_history
 from seowatch.reports.metrics import day_metrics, default_weight, share_of_voice, trend
-from seowatch.reports.model import UNKNOWN, PartnerChange, Report, SiteMetrics, Suggestion
+from seowatch.reports.model import CONFIRMED, PartnerChange, Report, SiteMetrics, Suggestion
 from seowatch.store.models import Keyword, RankCheck
 
 HISTORY_DAYS = 28
-TREND_DAYS = 90
-SPARKLINES_MAX = 500  # rows without news get sparklines up to this many (the CSV has every row)
+TREND_DAYS = 30
+SPARKLINES_MAX = 1000  # rows drawn with a sparkline: news first (drops, gains...), then the best positions
 
 
 def _latest_day_on_or_before(session: Session, site_id: int, day: date) -> date | None:
@@ -57,13 +57,13 @@ def build_report(
         "week": metrics.get(week_day) if week_day else None,
         "month": metrics.get(month_day) if month_day else None,
     }
-    trend_days = [run_date - timedelta(days=i) for i in range(TREND_DAYS - 1, -1, -1)]
-    points = [p for p in trend(session, site_id, trend_days, len(keys), weight) if p.checked or p.unknown]
+    points = trend(session, site_id, run_date - timedelta(days=TREND_DAYS - 1), run_date, weight)
 
-    news = [r for r in rows if r.categories and r.categories != (UNKNOWN,)]
-    quiet = sorted((r for r in rows if r not in news and r.today and r.today.position),
-                   key=lambda r: r.today.position)[: max(0, SPARKLINES_MAX - len(news))]
-    history = position_history(session, [(r.keyword_id, r.engine, r.device) for r in news + quiet], run_date, HISTORY_DAYS)
+    drawn = sorted(
+        (r for r in rows if r.today and r.today.status != "unknown"),
+        key=lambda r: (r.drop != CONFIRMED, r.drop is None, not r.categories, r.today.position or 10**6),
+    )[:SPARKLINES_MAX]
+    history = position_history(session, [(r.keyword_id, r.engine, r.device) for r in drawn], run_date, HISTORY_DAYS)
     for r in rows:
         r.history = tuple(history.get((r.keyword_id, r.engine, r.device), ()))
 

@@ -9,9 +9,11 @@ from datetime import date, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from seowatch.store.database import rows
+
 from seowatch.config import DropThresholds
 from seowatch.crawlers.engines import device_for
-from seowatch.reports.diff import judge
+from seowatch.reports.diff import drop_categories, judge
 from seowatch.reports.model import DROP_CATEGORIES, KeywordRow, Observation, SeenResult
 from seowatch.store.models import Keyword, RankCheck, RankObservation, SerpResult
 
@@ -49,29 +51,57 @@ def checks_of_day(session: Session, site_id: int, day: date) -> dict[Key, tuple]
         .join(Keyword, Keyword.id == RankCheck.keyword_id)
         .where(Keyword.site_id == site_id, Keyword.active.is_(True), RankCheck.day == day)
     )
-    return {(r[1], r[2], r[3]): r for r in session.exec(q)}
+    return {(r[1], r[2], r[3]): r for r in rows(session, q)}
 
 
-def known_history(session: Session, site_id: int, before: date, lookback_days: int, per_key: int) -> dict[Key, list[Observation]]:
-    """The last `per_key` known checks before `before` (within the lookback), newest first."""
-    rn = func.row_number().over(
-        partition_by=(RankCheck.keyword_id, RankCheck.engine, RankCheck.device), order_by=RankCheck.day.desc()
-    ).label("rn")
-    inner = (
-        select(*_CHECK_COLUMNS, rn)
+def _check_days(session: Session, site_id: int, before: date, limit: int) -> list[date]:
+    """The latest `limit` days with checks before `before`, newest first."""
+    q = (
+        select(RankCheck.day)
         .join(Keyword, Keyword.id == RankCheck.keyword_id)
-        .where(
-            Keyword.site_id == site_id, Keyword.active.is_(True), RankCheck.day < before,
+        .where(Keyword.site_id == site_id, RankCheck.day < before)
+        .group_by(RankCheck.day)
+        .order_by(RankCheck.day.desc())
+        .limit(limit)
+    )
+    return [r[0] for r in rows(session, q)]
+
+
+def known_history(
+    session: Session, site_id: int, before: date, keys: Sequence[Key], lookback_days: int, per_key: int,
+) -> dict[Key, list[Observation]]:
+    """The last `per_key` known checks of each key before `before` (within the lookback), newest first.
+
+    Read in two steps to stay fast on a large store: the last few check days through the day
+    index, then, only for keys with fewer than two known checks there (unknown days, gaps), the
+    rest of the lookback through the keyword index.
+    """
+    out: dict[Key, list[Observation]] = defaultdict(list)
+    days = _check_days(session, site_id, before, per_key)
+    if days:
+        q = (
+            select(*_CHECK_COLUMNS)
+            .join(Keyword, Keyword.id == RankCheck.keyword_id)
+            .where(Keyword.site_id == site_id, Keyword.active.is_(True), RankCheck.day.in_(days),
+                   RankCheck.status != "unknown")
+        )
+        for r in rows(session, q):
+            out[(r[1], r[2], r[3])].append(_obs(r))
+    oldest = min(days) if days else before
+    short = sorted({k[0] for k in keys if len(out.get(k, ())) < 2})
+    wanted = set(keys)
+    for chunk in _chunks(short, 2000):
+        q = select(*_CHECK_COLUMNS).where(
+            RankCheck.keyword_id.in_(chunk), RankCheck.day < oldest,
             RankCheck.day >= before - timedelta(days=lookback_days), RankCheck.status != "unknown",
         )
-        .subquery()
-    )
-    q = select(*[c for c in inner.c if c.name != "rn"]).where(inner.c.rn <= per_key).order_by(
-        inner.c.keyword_id, inner.c.engine, inner.c.device, inner.c.day.desc()
-    )
-    out: dict[Key, list[Observation]] = defaultdict(list)
-    for r in session.exec(q):
-        out[(r[1], r[2], r[3])].append(_obs(r))
+        for r in rows(session, q):
+            key = (r[1], r[2], r[3])
+            if key in wanted and len(out.get(key, ())) < 2:
+                out[key].append(_obs(r))
+    for key, obs in out.items():
+        obs.sort(key=lambda o: o.day, reverse=True)
+        del obs[per_key:]
     return out
 
 
@@ -82,14 +112,14 @@ def observations(session: Session, pairs: set[tuple[int, date]]) -> dict[tuple[i
         return out
     ids = sorted({k for k, _ in pairs})
     days = sorted({d for _, d in pairs})
-    q = select(RankObservation).where(RankObservation.keyword_id.in_(ids), RankObservation.day.in_(days)).order_by(
-        RankObservation.fetched_at, RankObservation.id
-    )
-    for o in session.exec(q):
-        if (o.keyword_id, o.day) in pairs:
-            out[(o.keyword_id, o.engine, o.device, o.day)].append(
-                Observation(o.day, o.status, o.position, o.url, o.page, o.depth_scanned)
-            )
+    o = RankObservation
+    for chunk in _chunks(ids, 2000):
+        q = select(o.keyword_id, o.engine, o.device, o.day, o.status, o.position, o.url, o.page, o.depth_scanned).where(
+            o.keyword_id.in_(chunk), o.day.in_(days)
+        ).order_by(o.fetched_at, o.id)
+        for kid, engine, device, day, status, position, url, page, depth_scanned in rows(session, q):
+            if (kid, day) in pairs:
+                out[(kid, engine, device, day)].append(Observation(day, status, position, url, page, depth_scanned))
     return out
 
 
@@ -100,7 +130,7 @@ def own_urls(session: Session, check_ids: Sequence[int]) -> dict[int, list[str]]
         q = select(SerpResult.check_id, SerpResult.url).where(
             SerpResult.check_id.in_(chunk), SerpResult.owner == "site", SerpResult.kind == "organic"
         )
-        for cid, url in session.exec(q):
+        for cid, url in rows(session, q):
             if url:
                 out[cid].append(url)
     return out
@@ -113,7 +143,7 @@ def results_at(session: Session, wanted: dict[int, int]) -> dict[int, SeenResult
         q = select(SerpResult.check_id, SerpResult.position, SerpResult.url, SerpResult.domain, SerpResult.title).where(
             SerpResult.check_id.in_(chunk), SerpResult.kind == "organic"
         )
-        for cid, pos, url, domain, title in session.exec(q):
+        for cid, pos, url, domain, title in rows(session, q):
             if pos == wanted.get(cid):
                 out[cid] = SeenResult(pos, url, domain, title)
     return out
@@ -132,7 +162,7 @@ def position_history(session: Session, keys: Sequence[Key], up_to: date, days: i
                    RankCheck.day > up_to - timedelta(days=days), RankCheck.status != "unknown")
             .order_by(RankCheck.day)
         )
-        for kid, eng, dev, day, status, pos in session.exec(q):
+        for kid, eng, dev, day, status, pos in rows(session, q):
             if (kid, eng, dev) in wanted:
                 out[(kid, eng, dev)].append((day, pos if status == "ranked" else None))
     return out
@@ -156,16 +186,19 @@ def keyword_rows(
 ) -> list[KeywordRow]:
     """One judged row per expected key: today's check against the known ones before it."""
     today = checks_of_day(session, site_id, run_date)
-    history = known_history(session, site_id, run_date, lookback_days, per_key=4)
+    history = known_history(session, site_id, run_date, keys, lookback_days, per_key=4)
 
     # Observations are only needed where a drop is in play (today's or the previous day's).
     pairs: set[tuple[int, date]] = set()
     for key in keys:
         hist = history.get(key, [])
-        if key in today and hist:
+        if key not in today or not hist:
+            continue
+        now = _obs(today[key])
+        if drop_categories(hist[0], now, thresholds):
             pairs.add((key[0], run_date))
-            if len(hist) > 1:
-                pairs.add((key[0], hist[0].day))
+        elif len(hist) > 1 and drop_categories(hist[1], hist[0], thresholds):
+            pairs.add((key[0], hist[0].day))
     obs = observations(session, pairs) if pairs else {}
     owned = own_urls(session, [r[0] for r in today.values()])
 

@@ -15,6 +15,8 @@ from datetime import date
 from sqlalchemy import and_, case, func, literal, select
 from sqlmodel import Session
 
+from seowatch.store.database import rows
+
 from seowatch.reports.model import SiteMetrics, TrendPoint
 from seowatch.store.models import Keyword, RankCheck, SerpResult
 
@@ -79,7 +81,7 @@ def day_metrics(
         .group_by(RankCheck.day)
     )
     out: dict[date, SiteMetrics] = {}
-    for day, n, n_known, n_ranked, avg, t3, t10, t50, vis, vis_max in session.exec(q):
+    for day, n, n_known, n_ranked, avg, t3, t10, t50, vis, vis_max in rows(session, q):
         out[day] = SiteMetrics(
             day=day, tracked=tracked, checked=int(n_known or 0), ranked=int(n_ranked or 0),
             unknown=int(n - (n_known or 0)), unknown_reasons={}, not_checked=max(0, tracked - n),
@@ -94,7 +96,7 @@ def day_metrics(
                RankCheck.status == "unknown")
         .group_by(RankCheck.day, RankCheck.unknown_reason)
     )
-    for day, reason, n in session.exec(reasons):
+    for day, reason, n in rows(session, reasons):
         if day in out:
             out[day].unknown_reasons[reason or "unknown"] = int(n)
     for day, comp, vis in _competitor_visibility(session, site_id, list(out), weight_default):
@@ -128,7 +130,8 @@ def _competitor_visibility(session: Session, site_id: int, days: list[date], wei
         .group_by(RankCheck.day, best.c.owner_name)
     )
     den = dict(
-        session.exec(
+        rows(
+            session,
             select(RankCheck.day, func.sum(literal(CTR[0]) * weight))
             .join(Keyword, Keyword.id == RankCheck.keyword_id)
             .where(Keyword.site_id == site_id, Keyword.active.is_(True), RankCheck.day.in_(days),
@@ -137,15 +140,30 @@ def _competitor_visibility(session: Session, site_id: int, days: list[date], wei
         ).all()
     )
     return [(day, comp, round(100.0 * float(v or 0) / float(den[day]), 2) if den.get(day) else 0.0)
-            for day, comp, v in session.exec(num)]
+            for day, comp, v in rows(session, num)]
 
 
-def trend(session: Session, site_id: int, days: Sequence[date], tracked: int, weight_default: float) -> list[TrendPoint]:
-    metrics = day_metrics(session, site_id, days, tracked, weight_default)
+def trend(session: Session, site_id: int, first: date, last: date, weight_default: float) -> list[TrendPoint]:
+    """Visibility and coverage per day from `first` to `last` (days with checks only): one lean query."""
+    weight = func.coalesce(Keyword.volume, literal(weight_default))
+    known = RankCheck.status != "unknown"
+    q = (
+        select(
+            RankCheck.day,
+            func.sum(case((known, 1), else_=0)),
+            func.count(),
+            func.sum(case((RankCheck.status == "ranked", _ctr_sql(RankCheck.position) * weight), else_=0.0)),
+            func.sum(case((known, literal(CTR[0]) * weight), else_=0.0)),
+        )
+        .join(Keyword, Keyword.id == RankCheck.keyword_id)
+        .where(Keyword.site_id == site_id, Keyword.active.is_(True), RankCheck.day >= first, RankCheck.day <= last)
+        .group_by(RankCheck.day)
+        .order_by(RankCheck.day)
+    )
     return [
-        TrendPoint(d, metrics[d].visibility if d in metrics and metrics[d].checked else None,
-                   metrics[d].checked if d in metrics else 0, metrics[d].unknown if d in metrics else 0)
-        for d in sorted(days)
+        TrendPoint(day, round(100.0 * float(vis or 0) / float(vis_max), 2) if vis_max else None,
+                   int(n_known or 0), int(n - (n_known or 0)))
+        for day, n_known, n, vis, vis_max in rows(session, q)
     ]
 
 
