@@ -21,7 +21,7 @@ def write_config(tmp_path, *, keywords=DEMO_KEYWORDS, extra="", sandbox=None, us
         politeness += f'proxies = ["{sandbox.url}"]\n'
     path = tmp_path / "seowatch.toml"
     path.write_text(
-        f'[settings]\ndata_dir = "data"\n' + (f'database = "{db_url}"\n' if db_url else "") + politeness + engines
+        '[settings]\ndata_dir = "data"\n' + (f'database = "{db_url}"\n' if db_url else "") + politeness + engines
         + '[keywords]\nuser_words = ["整合营销", "百度推广代运营"]\nstop_words = ["哪家"]\n'
         + (f'user_dict = "{user_dict}"\n' if user_dict else "")
         + f'[[sites]]\ndomain = "ours-test.cn"\nengines = ["baidu"]\ndepth = 20\nkeywords = {keywords}\n{extra}',

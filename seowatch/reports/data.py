@@ -6,7 +6,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from seowatch.store.database import rows

@@ -218,7 +218,7 @@ def _rival_pages() -> dict[str, dict[str, Any]]:
 
     def page(title: str, topic: str, h1: str, desc: str, canonical: str, extra: tuple[str, ...] = ()) -> dict[str, Any]:
         return _entry(_page(title, [*_TEXT[topic], *_COMMON] + list(extra), h1=h1, description=desc, canonical=canonical,
-                            h2=(f"{h1}服务内容", f"为什么选择对手营销"), jsonld=org, site_name="对手营销", nav=nav,
+                            h2=(f"{h1}服务内容", "为什么选择对手营销"), jsonld=org, site_name="对手营销", nav=nav,
                             images=(("/img/case.jpg", f"{h1}案例"), ("/img/logo.png", "对手营销"))))
 
     return {

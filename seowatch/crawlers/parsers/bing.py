@@ -166,15 +166,10 @@ def _organic(li, url: str, position: int, block: int) -> OrganicResult | None:
         block_position=block,
         url=decode_ck(href) or (href if href.startswith(("http://", "https://")) else absolute(url, href)),
         link=href,
-        display_url=_clean(cite) or None,
-        title=_clean(title),
-        snippet=_clean(snippet) or None,
+        display_url=clean(cite) or None,
+        title=clean(title),
+        snippet=clean(snippet) or None,
     )
-
-
-def _clean(text: str) -> str:
-    """text.clean without the regex: str.split() splits on the same Unicode whitespace, faster."""
-    return " ".join(text.split())
 
 
 def decode_ck(href: str | None) -> str | None:
@@ -203,7 +198,7 @@ def _ads(li, domains: list[str]) -> int:
 
 
 def _ad_domain(unit) -> str | None:
-    shown = _clean(CITE_TEXT(unit))
+    shown = clean(CITE_TEXT(unit))
     if shown:
         domain = host(shown.split(" ")[0].split("›")[0])
         if domain and "." in domain:
@@ -225,7 +220,7 @@ def _ad_domain(unit) -> str | None:
 
 
 def _special(li, classes: list[str], url: str, block: int, related: list[str]) -> SpecialBlock:
-    title = _clean(HEADING_TEXT(li)) or None
+    title = clean(HEADING_TEXT(li)) or None
     href = HEADING_HREF(li) or None
     kind = _vertical(href)
     if kind is None:
@@ -234,7 +229,7 @@ def _special(li, classes: list[str], url: str, block: int, related: list[str]) -
         if "b_rs" in marker_class.split():
             kind = "related"
             for a in RELATED_LINKS(li):
-                text = _clean(a.text_content())
+                text = clean(a.text_content())
                 if text and text not in related:
                     related.append(text)
         elif "b_topBelowAd" in marker_class:
@@ -244,7 +239,7 @@ def _special(li, classes: list[str], url: str, block: int, related: list[str]) -
             kind = "local"
         elif marker:
             kind = "people_also_ask"
-            title = title or _clean(PAA_TITLE(li)) or None
+            title = title or clean(PAA_TITLE(li)) or None
         elif "b_top" in classes:
             kind = "answer"
         else:

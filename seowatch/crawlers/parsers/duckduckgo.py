@@ -17,7 +17,7 @@ from seowatch.crawlers.parsers.model import (
     SerpPage,
     SpecialBlock,
 )
-from seowatch.crawlers.parsers.text import absolute, host, query_param
+from seowatch.crawlers.parsers.text import absolute, clean, element_text, host, query_param
 
 ENGINE = "duckduckgo"
 
@@ -86,7 +86,7 @@ def parse(body: bytes, url: str, headers: Mapping[Any, Any] | None = None) -> Se
     if root is None:
         return finish(page)
 
-    page.query = _clean(QUERY_BOX(root) or QUERY_INPUT(root)) or None
+    page.query = clean(QUERY_BOX(root) or QUERY_INPUT(root)) or None
     ad_count = 0
     ad_domains: list[str] = []
     for column in AD_COLUMN(root):
@@ -146,9 +146,9 @@ def _result(parts: list[Any], url: str, position: int) -> OrganicResult:
         block_position=position,
         url=decode_redirect(href) or (href if href.startswith(("http://", "https://")) else absolute(url, href)),
         link=href,
-        display_url=_text(shown) or None,
-        title=_text(title),
-        snippet=_text(snippet) or None,
+        display_url=element_text(shown) or None,
+        title=element_text(title),
+        snippet=element_text(snippet) or None,
     )
 
 
@@ -187,7 +187,7 @@ def _ad_domain(block) -> str | None:
     domain = query_param(href, "ad_domain") if href else None
     if domain:
         return host(domain)
-    shown = _clean(AD_SHOWN_URL(block))
+    shown = clean(AD_SHOWN_URL(block))
     if shown:
         return host(shown.split(" ")[0])
     target = decode_redirect(href)
@@ -208,21 +208,8 @@ def _zero_click(root, url: str, page: SerpPage) -> None:
     heading = ZERO_CLICK_2015(root) or ZERO_CLICK(root)
     if not heading:
         return
-    title = _text(heading[0])
+    title = element_text(heading[0])
     if title:
         href = HEADING_HREF(heading[0]) or None
         page.special.append(SpecialBlock(kind="knowledge_panel", title=title, url=absolute(url, href)))
 
-
-def _text(el) -> str:
-    """An element's text, whitespace folded (serialising as text is the fastest way lxml offers)."""
-    if el is None:
-        return ""
-    if not len(el):  # text only: no serialisation needed
-        return _clean(el.text)
-    return _clean(etree.tostring(el, method="text", encoding=str, with_tail=False))
-
-
-def _clean(text: str | None) -> str:
-    """text.clean without the regex: str.split() splits on the same Unicode whitespace."""
-    return " ".join(text.split()) if text else ""

@@ -19,7 +19,7 @@ from seowatch.crawlers.parsers.model import (
     SerpPage,
     SpecialBlock,
 )
-from seowatch.crawlers.parsers.text import absolute, host
+from seowatch.crawlers.parsers.text import absolute, clean, host
 from seowatch.crawlers.parsers.text import text_of as visible_text
 
 ENGINE = "google"
@@ -207,11 +207,6 @@ def text_of(el) -> str:
     if not len(el):
         return clean(el.text)
     return clean(etree.tostring(el, method="text", encoding="unicode", with_tail=False))
-
-
-def clean(text: str | None) -> str:
-    """text.clean without the regex: str.split() folds the same Unicode whitespace, faster."""
-    return " ".join(text.split()) if text else ""
 
 
 # --- organic results and special blocks ------------------------------------------------------

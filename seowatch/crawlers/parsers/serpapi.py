@@ -8,7 +8,7 @@ from typing import Any
 
 from seowatch.crawlers.parsers import finish
 from seowatch.crawlers.parsers.model import Ads, OrganicResult, SerpPage, SpecialBlock
-from seowatch.crawlers.parsers.text import host
+from seowatch.crawlers.parsers.text import clean, host
 
 ENGINE = "serpapi"
 
@@ -179,7 +179,3 @@ def _pagination(data: dict, page: SerpPage) -> None:
 def _str(value) -> str:
     return value if isinstance(value, str) else ""
 
-
-def clean(text: str | None) -> str:
-    """text.clean without the regex: str.split() folds the same Unicode whitespace, faster."""
-    return " ".join(text.split()) if text else ""

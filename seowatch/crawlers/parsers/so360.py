@@ -18,7 +18,7 @@ from seowatch.crawlers.parsers.model import (
     SerpPage,
     SpecialBlock,
 )
-from seowatch.crawlers.parsers.text import absolute, first, host
+from seowatch.crawlers.parsers.text import absolute, clean, first, host
 
 ENGINE = "so360"
 
@@ -105,11 +105,6 @@ MOHE_KINDS = (
     ("health", "health"),
     ("med", "health"),
 )
-
-
-def clean(text: str | None) -> str:
-    """text.clean without the regex (faster): str.split() folds the same Unicode whitespace."""
-    return " ".join(text.split()) if text else ""
 
 
 def parse(body: bytes, url: str, headers: Mapping[Any, Any] | None = None) -> SerpPage:

@@ -18,7 +18,7 @@ from seowatch.crawlers.parsers.model import (
     SerpPage,
     SpecialBlock,
 )
-from seowatch.crawlers.parsers.text import absolute, first, host
+from seowatch.crawlers.parsers.text import absolute, clean, first, host
 
 ENGINE = "sogou"
 
@@ -169,11 +169,6 @@ def _results(results, url: str, page: SerpPage) -> list:
             )
         )
     return list_ads
-
-
-def clean(text: str | None) -> str:
-    """text.clean without the regex (faster): str.split() folds the same Unicode whitespace."""
-    return " ".join(text.split()) if text else ""
 
 
 def _snippet(el) -> str | None:

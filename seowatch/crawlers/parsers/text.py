@@ -16,6 +16,15 @@ def clean(text: str | None) -> str:
     return " ".join(text.split())  # str.split() folds every Unicode space, like \s+, three times faster
 
 
+def element_text(el) -> str:
+    """An element's text, whitespace folded; serialising as text is the fastest way lxml offers."""
+    if el is None:
+        return ""
+    if not len(el):  # text only: no serialisation needed
+        return clean(el.text)
+    return clean(etree.tostring(el, method="text", encoding=str, with_tail=False))
+
+
 def text_of(el) -> str:
     """Visible text of an lxml element, whitespace folded (script and style bodies excluded)."""
     if el is None:

@@ -18,7 +18,7 @@ from seowatch.crawlers.parsers.model import (
     SerpPage,
     SpecialBlock,
 )
-from seowatch.crawlers.parsers.text import absolute, host
+from seowatch.crawlers.parsers.text import absolute, clean, element_text, host
 
 ENGINE = "yandex"
 
@@ -112,7 +112,7 @@ def parse(body: bytes, url: str, headers: Mapping[Any, Any] | None = None) -> Se
     if root is None:
         return finish(page)
 
-    page.query = _clean(QUERY_BOX(root)) or None
+    page.query = clean(QUERY_BOX(root)) or None
     items: list[Any] = []
     for query in ITEM_LISTS:
         items = query(root)
@@ -125,7 +125,7 @@ def parse(body: bytes, url: str, headers: Mapping[Any, Any] | None = None) -> Se
         page.next_url = absolute(url, href)
     if items:
         for a in RELATED_LINKS(items[0].getparent()):
-            text = _text(a)
+            text = element_text(a)
             if text and text not in page.related_searches:
                 page.related_searches.append(text)
     if not page.organic:
@@ -161,7 +161,7 @@ def _items(items: list[Any], url: str, page: SerpPage) -> None:
                 ad_domains.append(domain)
             continue
         kind = _vertical(item, link[0], target)
-        title = _text(link[0])
+        title = element_text(link[0])
         if kind is not None:
             page.special.append(SpecialBlock(kind=kind, title=title or None, url=target, block_position=block))
             continue
@@ -173,7 +173,7 @@ def _items(items: list[Any], url: str, page: SerpPage) -> None:
                 link=href,
                 display_url=_display_url(item) or None,
                 title=title,
-                snippet=_clean(SNIPPET(item)) or None,
+                snippet=clean(SNIPPET(item)) or None,
             )
         )
     page.ads = Ads(ad_count, tuple(dict.fromkeys(ad_domains)))
@@ -237,10 +237,10 @@ def _next_href(body: bytes, encoding: str) -> str | None:
 
 
 def _display_url(item) -> str:
-    shown = _clean(DISPLAY_PATH(item))
+    shown = clean(DISPLAY_PATH(item))
     if shown:
         return shown
-    return "›".join(t for t in (_text(span) for span in URL_ITEMS(item)) if t)
+    return "›".join(t for t in (element_text(span) for span in URL_ITEMS(item)) if t)
 
 
 def _absolute(url: str, href: str) -> str | None:
@@ -250,16 +250,3 @@ def _absolute(url: str, href: str) -> str | None:
         return "https:" + href
     return absolute(url, href)
 
-
-def _text(el) -> str:
-    """An element's text, whitespace folded (serialising as text is the fastest way lxml offers)."""
-    if el is None:
-        return ""
-    if not len(el):
-        return _clean(el.text)
-    return _clean(etree.tostring(el, method="text", encoding=str, with_tail=False))
-
-
-def _clean(text: str | None) -> str:
-    """text.clean without the regex: str.split() splits on the same Unicode whitespace."""
-    return " ".join(text.split()) if text else ""
