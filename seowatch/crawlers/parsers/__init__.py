@@ -6,6 +6,7 @@ import importlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from seowatch.crawlers.decoding import parse_html
 from seowatch.crawlers.parsers.model import (
     PARSE_ERROR_LAYOUT,
     Ads,
@@ -55,6 +56,17 @@ def parse_serp(engine: str, body: bytes, url: str, headers: Mapping[Any, Any] | 
     return finish(page)
 
 
+def begin(engine: str, body: bytes, url: str, headers: Mapping[Any, Any] | None) -> tuple[SerpPage, Any]:
+    """The start every HTML parser shares: an empty SerpPage for `url`, and the page's lxml tree
+    (None when the bytes hold no document), decoded as `decoding.parse_html` decides."""
+    page = SerpPage(engine=engine, url=url)
+    root, decoded, encoding = parse_html(body or b"", headers)
+    page.encoding = encoding
+    if decoded is not None:
+        page.decode_errors = decoded.errors
+    return page, root
+
+
 def finish(page: SerpPage) -> SerpPage:
     """Apply the rule every engine shares: no organic results, no block, no 'no results' notice
     means the layout was not recognised."""
@@ -69,6 +81,7 @@ __all__ = [
     "OrganicResult",
     "SerpPage",
     "SpecialBlock",
+    "begin",
     "finish",
     "get_parser",
     "parse_serp",

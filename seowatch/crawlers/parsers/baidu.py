@@ -9,8 +9,7 @@ from typing import Any
 
 from lxml import etree
 
-from seowatch.crawlers.decoding import parse_html
-from seowatch.crawlers.parsers import finish
+from seowatch.crawlers.parsers import begin, finish
 from seowatch.crawlers.parsers.model import (
     BLOCK_CAPTCHA,
     BLOCK_SECURITY_CHECK,
@@ -122,11 +121,7 @@ KIND_FRAGMENTS: tuple[tuple[str, str], ...] = (
 
 def parse(body: bytes, url: str, headers: Mapping[Any, Any] | None = None) -> SerpPage:
     """Parse one Baidu PC result page."""
-    page = SerpPage(engine=ENGINE, url=url)
-    root, decoded, encoding = parse_html(body, headers)
-    page.encoding = encoding
-    if decoded is not None:
-        page.decode_errors = decoded.errors
+    page, root = begin(ENGINE, body, url, headers)
     page.blocked = blocked_by_url(url)
     if page.blocked or root is None:
         return finish(page)

@@ -7,8 +7,7 @@ from typing import Any
 
 from lxml import etree
 
-from seowatch.crawlers.decoding import parse_html
-from seowatch.crawlers.parsers import finish
+from seowatch.crawlers.parsers import begin, finish
 from seowatch.crawlers.parsers.baidu import (
     CARD_LINKS,
     PAGE_TITLE,
@@ -79,11 +78,7 @@ NO_RESULTS = etree.XPath(
 
 def parse(body: bytes, url: str, headers: Mapping[Any, Any] | None = None) -> SerpPage:
     """Parse one Baidu mobile result page."""
-    page = SerpPage(engine=ENGINE, url=url)
-    root, decoded, encoding = parse_html(body, headers)
-    page.encoding = encoding
-    if decoded is not None:
-        page.decode_errors = decoded.errors
+    page, root = begin(ENGINE, body, url, headers)
     page.blocked = blocked_by_url(url)
     if page.blocked or root is None:
         return finish(page)

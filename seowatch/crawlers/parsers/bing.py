@@ -10,8 +10,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from seowatch.crawlers.decoding import parse_html
-from seowatch.crawlers.parsers import finish
+from seowatch.crawlers.parsers import begin, finish
 from seowatch.crawlers.parsers.model import (
     BLOCK_CAPTCHA,
     Ads,
@@ -101,11 +100,7 @@ _TITLE_SUFFIX = re.compile(r"\s+-\s+(?:Bing|Search|搜索|必应)\s*$")
 
 def parse(body: bytes, url: str, headers: Mapping[Any, Any] | None = None) -> SerpPage:
     """Parse one Bing result page."""
-    page = SerpPage(engine=ENGINE, url=url)
-    root, decoded, encoding = parse_html(body or b"", headers)
-    page.encoding = encoding
-    if decoded is not None:
-        page.decode_errors = decoded.errors
+    page, root = begin(ENGINE, body, url, headers)
     if root is None:
         return finish(page)
 

@@ -8,8 +8,7 @@ from urllib.parse import urlencode
 
 from lxml import etree
 
-from seowatch.crawlers.decoding import parse_html
-from seowatch.crawlers.parsers import finish
+from seowatch.crawlers.parsers import begin, finish
 from seowatch.crawlers.parsers.model import (
     BLOCK_CAPTCHA,
     Ads,
@@ -77,12 +76,7 @@ REDIRECT_PARAM = "uddg"
 
 def parse(body: bytes, url: str, headers: Mapping[Any, Any] | None = None) -> SerpPage:
     """Parse one DuckDuckGo result page."""
-    page = SerpPage(engine=ENGINE, url=url)
-    body = body or b""
-    root, decoded, encoding = parse_html(body, headers)
-    page.encoding = encoding
-    if decoded is not None:
-        page.decode_errors = decoded.errors
+    page, root = begin(ENGINE, body, url, headers)
     if root is None:
         return finish(page)
 

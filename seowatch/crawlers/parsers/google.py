@@ -9,8 +9,7 @@ from urllib.parse import unquote_plus, urlsplit
 
 from lxml import etree
 
-from seowatch.crawlers.decoding import parse_html
-from seowatch.crawlers.parsers import finish
+from seowatch.crawlers.parsers import begin, finish
 from seowatch.crawlers.parsers.model import (
     BLOCK_CONSENT,
     BLOCK_UNUSUAL_TRAFFIC,
@@ -151,11 +150,7 @@ CONSENT_MARKERS = ("consent.google.", "consent.youtube.")
 
 def parse(body: bytes, url: str, headers: Mapping[Any, Any] | None = None) -> SerpPage:
     """Parse one Google result page."""
-    page = SerpPage(engine=ENGINE, url=url)
-    root, decoded, encoding = parse_html(body or b"", headers)
-    page.encoding = encoding
-    if decoded is not None:
-        page.decode_errors = decoded.errors
+    page, root = begin(ENGINE, body, url, headers)
     if root is None:
         return finish(page)
     try:

@@ -9,8 +9,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from seowatch.crawlers.decoding import parse_html
-from seowatch.crawlers.parsers import finish
+from seowatch.crawlers.parsers import begin, finish
 from seowatch.crawlers.parsers.model import (
     BLOCK_CAPTCHA,
     Ads,
@@ -109,11 +108,7 @@ SOGOU_KINDS = (
 
 def parse(body: bytes, url: str, headers: Mapping[Any, Any] | None = None) -> SerpPage:
     """Parse one Sogou result page."""
-    page = SerpPage(engine=ENGINE, url=url)
-    root, decoded, encoding = parse_html(body, headers)
-    page.encoding = encoding
-    if decoded is not None:
-        page.decode_errors = decoded.errors
+    page, root = begin(ENGINE, body, url, headers)
     if ANTISPIDER_URL.search(url or ""):
         page.blocked = BLOCK_CAPTCHA
         return finish(page)

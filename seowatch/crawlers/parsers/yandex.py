@@ -9,8 +9,7 @@ from typing import Any
 
 from lxml import etree
 
-from seowatch.crawlers.decoding import parse_html
-from seowatch.crawlers.parsers import finish
+from seowatch.crawlers.parsers import begin, finish
 from seowatch.crawlers.parsers.model import (
     BLOCK_CAPTCHA,
     Ads,
@@ -104,11 +103,7 @@ VISIBLE_TEXT = _xp("/descendant::body//text()[not(parent::script)][not(parent::s
 
 def parse(body: bytes, url: str, headers: Mapping[Any, Any] | None = None) -> SerpPage:
     """Parse one Yandex result page."""
-    page = SerpPage(engine=ENGINE, url=url)
-    root, decoded, encoding = parse_html(body or b"", headers)
-    page.encoding = encoding
-    if decoded is not None:
-        page.decode_errors = decoded.errors
+    page, root = begin(ENGINE, body, url, headers)
     if root is None:
         return finish(page)
 
@@ -119,7 +114,7 @@ def parse(body: bytes, url: str, headers: Mapping[Any, Any] | None = None) -> Se
         if items:
             break
     _items(items, url, page)
-    href = _next_href(body or b"", encoding)
+    href = _next_href(body or b"", page.encoding)
     if href:
         page.has_next = True
         page.next_url = absolute(url, href)
