@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import lxml.html
+from lxml import etree
 
 _ALIASES = {
     "gb2312": "gb18030",
@@ -225,11 +225,13 @@ def decode_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> Decode
 
 
 @lru_cache(maxsize=32)
-def _parser(libxml_name: str) -> lxml.html.HTMLParser:
-    return lxml.html.HTMLParser(encoding=libxml_name)
+def _parser(libxml_name: str) -> etree.HTMLParser:
+    # A plain etree parser: lxml.html's element classes cost a Python callback per element touched,
+    # and the parsers need nothing they add (text helpers live in parsers/text.py).
+    return etree.HTMLParser(encoding=libxml_name)
 
 
-def _has_encoding_error(parser: lxml.html.HTMLParser) -> bool:
+def _has_encoding_error(parser: etree.HTMLParser) -> bool:
     return any(e.type_name == "ERR_INVALID_ENCODING" for e in parser.error_log)
 
 
@@ -246,7 +248,7 @@ def parse_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> tuple[A
     if libxml_name is not None:
         parser = _parser(libxml_name)
         try:
-            root = lxml.html.fromstring(body, parser=parser)
+            root = etree.fromstring(body, parser=parser)
         except Exception:  # empty or hopeless input: the slow path decides
             root = None
         if root is not None and not _has_encoding_error(parser):
@@ -256,11 +258,8 @@ def parse_html(body: bytes, headers: Mapping[Any, Any] | None = None) -> tuple[A
     if not text.strip():
         return None, decoded, decoded.encoding
     try:
-        root = lxml.html.fromstring(text)
+        # As UTF-8 bytes: lxml refuses str input that carries an XML encoding declaration.
+        root = etree.fromstring(text.encode("utf-8"), parser=_parser("UTF-8"))
     except Exception:
-        # lxml refuses str input with an XML encoding declaration; give it UTF-8 bytes.
-        try:
-            root = lxml.html.fromstring(text.encode("utf-8"), parser=_parser("UTF-8"))
-        except Exception:
-            root = None
+        root = None
     return root, decoded, decoded.encoding

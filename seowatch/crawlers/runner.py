@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,7 @@ def run_child(
     with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="crawl-", dir=workdir, delete=False, encoding="utf-8") as f:
         json.dump(spec, f, ensure_ascii=False)
         spec_path = f.name
+    restore_sigterm = _raise_on_sigterm()
     try:
         proc = subprocess.Popen(
             [sys.executable, "-m", "seowatch.crawlers.runner", spec_path],
@@ -63,7 +66,22 @@ def run_child(
                 proc.kill()
             raise
     finally:
+        restore_sigterm()
         os.unlink(spec_path)
+
+
+def _raise_on_sigterm() -> Callable[[], None]:
+    """While a child crawls, SIGTERM to this process raises SystemExit, so the child is stopped with
+    it (by default the parent would die at once and leave the child crawling and storing alone).
+    Returns what restores the previous handler. Off the main thread signals cannot be handled."""
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    return lambda: signal.signal(signal.SIGTERM, previous)
 
 
 def _spider_class(name: str):

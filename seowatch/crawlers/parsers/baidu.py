@@ -18,7 +18,7 @@ from seowatch.crawlers.parsers.model import (
     SerpPage,
     SpecialBlock,
 )
-from seowatch.crawlers.parsers.text import absolute, clean, host
+from seowatch.crawlers.parsers.text import absolute, clean, element_text, host
 
 ENGINE = "baidu"
 
@@ -267,7 +267,7 @@ def _text(el) -> str:
     """Whitespace-folded text of an element ('' for None).
 
     str.split() folds exactly the Unicode whitespace that text.clean folds, several times faster."""
-    return " ".join(el.text_content().split()) if el is not None else ""
+    return element_text(el) if el is not None else ""
 
 
 def visible_text(el) -> str:
@@ -317,7 +317,7 @@ def special_kind(name: str | None) -> str:
 def add_related(page: SerpPage, links: Iterable[Any]) -> None:
     """Append the link texts to page.related_searches, skipping empty and repeated ones."""
     for a in links:
-        term = clean(a.text_content()) or clean(a.get("title"))
+        term = element_text(a) or clean(a.get("title"))
         if term and term not in page.related_searches:
             page.related_searches.append(term)
 

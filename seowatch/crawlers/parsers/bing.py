@@ -18,7 +18,7 @@ from seowatch.crawlers.parsers.model import (
     SerpPage,
     SpecialBlock,
 )
-from seowatch.crawlers.parsers.text import absolute, clean, host, query_param
+from seowatch.crawlers.parsers.text import absolute, clean, element_text, host, query_param
 
 ENGINE = "bing"
 
@@ -224,7 +224,7 @@ def _special(li, classes: list[str], url: str, block: int, related: list[str]) -
         if "b_rs" in marker_class.split():
             kind = "related"
             for a in RELATED_LINKS(li):
-                text = clean(a.text_content())
+                text = element_text(a)
                 if text and text not in related:
                     related.append(text)
         elif "b_topBelowAd" in marker_class:
@@ -255,7 +255,7 @@ def _vertical(href: str | None) -> str | None:
 def _parse_sidebar(context, page: SerpPage) -> None:
     if not page.related_searches:
         for a in SIDEBAR_RELATED(context):
-            text = clean(a.text_content())
+            text = element_text(a)
             if text and text not in page.related_searches:
                 page.related_searches.append(text)
     title = clean(ENTITY_TITLE(context))

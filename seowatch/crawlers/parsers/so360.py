@@ -17,7 +17,7 @@ from seowatch.crawlers.parsers.model import (
     SerpPage,
     SpecialBlock,
 )
-from seowatch.crawlers.parsers.text import absolute, clean, first, host
+from seowatch.crawlers.parsers.text import absolute, clean, element_text, first, host, raw_text
 
 ENGINE = "so360"
 
@@ -173,8 +173,8 @@ def _results(lists, url: str, page: SerpPage) -> list:
                     block_position=block_no,
                     url=_target(link, href),
                     link=href,
-                    display_url=(clean(cite.text_content()) or None) if cite is not None else None,
-                    title=clean(link.text_content()),
+                    display_url=(element_text(cite) or None) if cite is not None else None,
+                    title=element_text(link),
                     snippet=_snippet(snippet, linkinfo) if snippet is not None else None,
                 )
             )
@@ -240,9 +240,9 @@ def _parts(li):
 
 def _snippet(el, linkinfo) -> str | None:
     """The snippet text, without the shown-URL line when the snippet element contains it."""
-    text = el.text_content()
+    text = raw_text(el)
     if linkinfo is not None and any(a is el for a in linkinfo.iterancestors()):
-        shown = linkinfo.text_content()
+        shown = raw_text(linkinfo)
         cut = text.rfind(shown)
         if cut >= 0:
             text = text[:cut] + text[cut + len(shown):]
@@ -269,7 +269,7 @@ def _target(link, href: str) -> str | None:
 
 
 def _special(li, link, url: str, block_no: int) -> SpecialBlock:
-    title = clean(link.text_content()) if link is not None else ""
+    title = element_text(link) if link is not None else ""
     href = link.get("href") if link is not None else None
     mohe = first(MOHE_TYPE(li)) or ""
     kind = next((k for key, k in MOHE_KINDS if key in mohe), "other")
@@ -302,7 +302,7 @@ def _ad_domain(li) -> str | None:
         return value.strip().lower()
     cite = next(li.iter("cite"), None)
     if cite is not None:
-        m = DOMAIN.search(cite.text_content())
+        m = DOMAIN.search(raw_text(cite))
         if m:
             return m.group(1).lower()
     for href in AD_HREFS(li):
@@ -320,7 +320,7 @@ def _is_360_host(h: str) -> bool:
 
 def _related(root) -> list[str]:
     links = RELATED(root) or RELATED_FALLBACK(root)
-    return list(dict.fromkeys(t for t in (clean(a.text_content()) for a in links) if t))
+    return list(dict.fromkeys(t for t in (element_text(a) for a in links) if t))
 
 
 def _query(root) -> str | None:
@@ -329,7 +329,7 @@ def _query(root) -> str | None:
         return clean(value)
     title = first(TITLE(root))
     if title is not None:
-        text = clean(title.text_content())
+        text = element_text(title)
         for suffix in TITLE_SUFFIXES:
             if text.endswith(suffix):
                 return text[: -len(suffix)].strip() or None

@@ -17,7 +17,7 @@ from seowatch.crawlers.parsers.model import (
     SerpPage,
     SpecialBlock,
 )
-from seowatch.crawlers.parsers.text import absolute, clean, first, host
+from seowatch.crawlers.parsers.text import absolute, clean, element_text, first, host, raw_text
 
 ENGINE = "sogou"
 
@@ -147,7 +147,7 @@ def _results(results, url: str, page: SerpPage) -> list:
         block_no += 1
         citeurl, cite, snippet = _parts(block)
         href = (link.get("href") or "").strip()
-        title = clean(link.text_content())
+        title = element_text(link)
         kind = _sogou_kind(href)
         if kind is not None:
             page.special.append(SpecialBlock(kind, title or None, absolute(url, href), block_no))
@@ -167,7 +167,7 @@ def _results(results, url: str, page: SerpPage) -> list:
 
 
 def _snippet(el) -> str | None:
-    text = clean(el.text_content())
+    text = element_text(el)
     if text[:1].isdigit() or text[:2] in ("昨天", "前天"):
         text = LEADING_DATE.sub("", text)
     return text or None
@@ -259,7 +259,7 @@ def _display_url(citeurl, cite) -> str | None:
     el = citeurl if citeurl is not None else cite
     if el is None:
         return None
-    return _strip_tail(clean(el.text_content())) or None
+    return _strip_tail(element_text(el)) or None
 
 
 def _strip_tail(text: str) -> str:
@@ -297,7 +297,7 @@ def _ad_domain(unit) -> str | None:
     citeurl, cite, _ = _parts(unit)
     el = citeurl if citeurl is not None else cite
     if el is not None:
-        m = DOMAIN.search(el.text_content())
+        m = DOMAIN.search(raw_text(el))
         if m:
             return m.group(1).lower()
     for href in LINKS(unit):
@@ -311,10 +311,10 @@ def _related(root) -> list[str]:
     links = RELATED(root)
     if not links:
         for caption in root.iter("caption"):
-            if RELATED_CAPTION in (caption.text_content() or ""):
+            if RELATED_CAPTION in (raw_text(caption) or ""):
                 links = list(caption.getparent().iter("a"))
                 break
-    return list(dict.fromkeys(t for t in (clean(a.text_content()) for a in links) if t))
+    return list(dict.fromkeys(t for t in (element_text(a) for a in links) if t))
 
 
 def _query(root) -> str | None:
@@ -323,7 +323,7 @@ def _query(root) -> str | None:
         return clean(value)
     title = first(TITLE(root))
     if title is not None:
-        text = clean(title.text_content())
+        text = element_text(title)
         for suffix in TITLE_SUFFIXES:
             if text.endswith(suffix):
                 return text[: -len(suffix)].strip() or None

@@ -16,13 +16,19 @@ def clean(text: str | None) -> str:
     return " ".join(text.split())  # str.split() folds every Unicode space, like \s+, three times faster
 
 
-def element_text(el) -> str:
-    """An element's text, whitespace folded; serialising as text is the fastest way lxml offers."""
+def raw_text(el) -> str:
+    """All the text inside an element, as it is (lxml.html's text_content(), for plain etree elements);
+    serialising as text is the fastest way lxml offers."""
     if el is None:
         return ""
     if not len(el):  # text only: no serialisation needed
-        return clean(el.text)
-    return clean(etree.tostring(el, method="text", encoding=str, with_tail=False))
+        return el.text or ""
+    return etree.tostring(el, method="text", encoding=str, with_tail=False)
+
+
+def element_text(el) -> str:
+    """An element's text, whitespace folded."""
+    return clean(raw_text(el))
 
 
 def text_of(el) -> str:
