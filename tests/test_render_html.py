@@ -62,7 +62,7 @@ def test_page_has_the_summary_trend_tables_partners_and_suggestions(sample_repor
     assert re.search(r"partner-b\.com/friends.*?2026-11-24.*?网络营销公司", partners, re.S)
     suggestions = _section(page, "suggestions")
     assert suggestions.index("title_length") < suggestions.index("competitor_content") < suggestions.index("internal_links")
-    assert "title_chars" in suggestions  # evidence is shown
+    assert "title chars" in suggestions  # evidence is shown (keys as words)
     summary = _section(page, "summary")
     assert "21.37" in summary and '<span class="bad">-1.44</span>' in summary  # visibility down vs previous
     assert '<span class="bad">+1.1</span>' in summary  # average position up (worse) is red

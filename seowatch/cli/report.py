@@ -14,11 +14,13 @@ from seowatch.cli.crawl import selected_sites
 from seowatch.config import SiteConfig
 from seowatch.reports.build import build_report
 from seowatch.reports.model import Report
+from seowatch.reports.partner_changes import partner_news
 from seowatch.reports.render_csv import ENCODING as CSV_ENCODING
 from seowatch.reports.render_csv import render_csv
 from seowatch.reports.render_html import render_html
 from seowatch.reports.render_json import render_json
 from seowatch.reports.render_markdown import render_markdown, summary
+from seowatch.reports.suggestion_data import report_suggestions
 from seowatch.store.database import session_scope
 from seowatch.store.ranks import latest_day, site_by_domain
 
@@ -71,9 +73,20 @@ def build_site_report(app: App, site_cfg: SiteConfig, day: str | None) -> Report
             if run_date is None:
                 today = app.today().isoformat()
                 return f"{site_cfg.label}: no checks stored up to {today} (run `seowatch crawl` first)"
-        # Partner changes and suggestions are passed here once their modules produce them
-        # (build_report's `partners=` and `suggestions=`); until then those sections stay empty.
-        return build_report(session, site_cfg, site.id, run_date, app.config.report, app.now())
+        news = partner_news(session, site.id, run_date)
+        rep = build_report(session, site_cfg, site.id, run_date, app.config.report, app.now(), partners=news.changes)
+        rep.suggestions = report_suggestions(session, site.id, rep, app.config.report, news.lost_links, _tokenizer(app))
+        return rep
+
+
+def _tokenizer(app: App):
+    """The process's jieba tokenizer, configured from [keywords]; a bad user dictionary is a config error."""
+    from seowatch.keywords.tokenize import TokenizerError, TokenizerOptions, get_tokenizer
+
+    try:
+        return get_tokenizer(TokenizerOptions.from_config(app.config))
+    except TokenizerError as exc:
+        fail(f"{app.config_path}: keywords.user_dict: {exc}", EXIT_CONFIG)
 
 
 @click.command()

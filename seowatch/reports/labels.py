@@ -7,7 +7,8 @@ characters out, whitespace collapsed), and each renderer escapes what it writes.
 from __future__ import annotations
 
 import re
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from seowatch.reports.model import (
@@ -46,6 +47,15 @@ CATEGORY_LABELS = {
 }
 CATEGORY_ORDER = tuple(CATEGORY_LABELS)
 DROP_LABELS = {CONFIRMED: "confirmed", WATCHING: "watching"}
+# Suggestion kinds (seowatch.reports.suggestions) as a reader says them; the code stays in the JSON.
+SUGGESTION_LABELS = {
+    "page_error": "page error", "page_redirects": "redirect", "page_noindex": "noindex",
+    "page_canonical_elsewhere": "canonical elsewhere", "missing_tokens_title": "words missing in title",
+    "missing_tokens_h1": "words missing in H1", "missing_tokens_description": "words missing in description",
+    "title_too_long": "title too long", "thin_content": "thin content", "cannibalization": "cannibalization",
+    "partner_link_lost": "partner link lost", "no_page_covers_keyword": "no page for keyword",
+    "keyword_idea": "keyword idea",
+}
 COMPARE_LABELS = {"previous": "previous check", "week": "7 days ago", "month": "28 days ago"}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -145,6 +155,37 @@ def taken_by_label(seen: SeenResult | None) -> str:
     who = clean(seen.domain) or clean(seen.url) or "?"
     title = clean(seen.title)
     return f"{who} “{title}”" if title else who
+
+
+def evidence_key(key: object) -> str:
+    """An evidence field as words: 'audited_before' -> 'audited before'."""
+    return clean(key).replace("_", " ")
+
+
+def evidence_text(value: object, limit: int | None = None) -> str:
+    """A suggestion's evidence value as one line: dates ISO, numbers short, lists joined with '; ', objects
+    as 'key value' pairs with empty values left out; cut to `limit` characters with an ellipsis."""
+    if isinstance(value, (date, datetime)):
+        text = value.isoformat()
+    elif isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, float):
+        text = f"{value:g}"
+    elif isinstance(value, Mapping):
+        text = ", ".join(f"{evidence_key(k)} {evidence_text(v)}" for k, v in value.items() if not is_empty(v))
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        nested = any(isinstance(v, (Mapping, list, tuple)) for v in value)
+        text = (" / " if nested else ", ").join(evidence_text(v) for v in value) if value else "none"
+    else:
+        text = "–" if value is None else clean(value)
+    if limit is not None and len(text) > limit:
+        text = text[:limit - 1] + "…"
+    return text
+
+
+def is_empty(value: object) -> bool:
+    """No value worth showing: None, an empty string or an empty collection."""
+    return value is None or value == "" or (isinstance(value, (list, tuple, dict, set)) and not value)
 
 
 def signed(value: float | int | None, digits: int = 1) -> str:

@@ -10,7 +10,6 @@ every row).
 from __future__ import annotations
 
 import html
-import json
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
@@ -19,12 +18,16 @@ from seowatch.reports.charts import sparkline_svg, trend_svg
 from seowatch.reports.labels import (
     COMPARE_LABELS,
     DROP_LABELS,
+    SUGGESTION_LABELS,
     SUMMARY_METRICS,
     category_counts,
     category_labels,
     clean,
     drop_day,
     engine_label,
+    evidence_key,
+    evidence_text,
+    is_empty,
     metric,
     move_label,
     number,
@@ -296,16 +299,18 @@ def _partners(report: Report) -> str:
     rows = []
     for p in sorted(report.partners, key=lambda p: (p.day, p.page), reverse=True):
         same_day = drops_by_day.get(p.day, [])
-        drops = ", ".join(f"{_e(r.keyword)} ({_e(move_label(r))})" for r in same_day[:10])
+        drops = ", ".join(f"{_e(r.keyword)} · {_e(engine_label(r.engine, r.device))} ({_e(move_label(r))})"
+                          for r in same_day[:10])
         if len(same_day) > 10:
             drops += f" … +{len(same_day) - 10}"
         evidence = "".join(f"<li>{_e(x)}</li>" for x in p.evidence)
-        failures = f"<br><small>{p.consecutive_failures} failures in a row</small>" if p.consecutive_failures else ""
+        failures = f"<br><small>{p.consecutive_failures} failures in a row</small>" if p.consecutive_failures > 1 else ""
         rows.append(
             f'<tr><td data-label="partner page">{_link(p.page)}'
             + (f'<br><small class="muted">→ {_e(p.target)}</small>' if p.target else "")
-            + f'</td><td data-label="now"><span class="bad">{_e(", ".join(p.statuses))}</span>{failures}</td>'
-            f'<td class="nw" data-label="before">{_e(", ".join(p.previous)) or "–"}</td>'
+            + f'</td><td data-label="now"><span class="{"good" if p.statuses == ("ok",) else "bad"}">'
+            f'{_statuses(p.statuses)}</span>{failures}</td>'
+            f'<td data-label="before">{_statuses(p.previous) or "–"}</td>'
             f'<td class="nw" data-label="day">{p.day.isoformat()}</td>'
             f'<td data-label="evidence"><ul class="plain">{evidence}</ul></td>'
             f'<td data-label="rank drops">{drops or "<span class=muted>none</span>"}</td></tr>'
@@ -317,15 +322,21 @@ def _partners(report: Report) -> str:
                     "seen the same day.")
 
 
+def _statuses(statuses: Sequence[str]) -> str:
+    """Partner statuses as words, each kept on one line: 'link missing, nofollow' (HTML)."""
+    return ", ".join(f'<span class="status">{_e(s.replace("_", " "))}</span>' for s in statuses)
+
+
 def _suggestions(report: Report) -> str:
     if not report.suggestions:
         return _section("suggestions", "Suggestions", '<p class="muted">No suggestion in this report.</p>')
     items = []
     for s in sorted(report.suggestions, key=lambda s: -s.impact):
         where = " · ".join(_e(x) for x in (s.keyword, s.engine) if x)
-        evidence = "".join(f"<li><b>{_e(k)}</b>: {_e(_evidence_value(v))}</li>" for k, v in s.evidence.items())
+        evidence = "".join(f"<li><b>{_e(evidence_key(k))}</b>: {_evidence_html(v)}</li>"
+                           for k, v in s.evidence.items() if not is_empty(v))
         items.append(
-            f'<li><p><span class="chip">{_e(s.kind)}</span> {where} '
+            f'<li><p><span class="chip" title="{_e(s.kind)}">{_e(SUGGESTION_LABELS.get(s.kind, s.kind))}</span> {where} '
             f'<small class="muted">impact {s.impact:.2f}</small></p>'
             f"<p>{_e(s.message)}</p>" + (f"<p>{_link(s.url)}</p>" if s.url else "")
             + (f'<details><summary>evidence</summary><ul class="plain">{evidence}</ul></details>' if evidence else "")
@@ -336,10 +347,17 @@ def _suggestions(report: Report) -> str:
                     "Ordered by expected impact; each with the data that produced it.")
 
 
-def _evidence_value(v: object) -> str:
-    if isinstance(v, (dict, list, tuple)):
-        return json.dumps(v, ensure_ascii=False, default=str)
-    return str(v)
+def _evidence_html(v: object) -> str:
+    """An evidence value: URLs as links, an object as 'key value' pairs, a list of objects as a list."""
+    if isinstance(v, str) and safe_url(v) and "://" in v and " " not in v.strip():
+        return _link(v)
+    if isinstance(v, dict):
+        return " · ".join(f"{_e(evidence_key(k))} {_evidence_html(x)}" for k, x in v.items() if not is_empty(x))
+    if isinstance(v, (list, tuple)) and any(isinstance(x, (dict, list, tuple)) for x in v):
+        return '<ul class="plain">' + "".join(f"<li>{_evidence_html(x)}</li>" for x in v) + "</ul>"
+    if isinstance(v, (list, tuple)):
+        return ", ".join(_evidence_html(x) for x in v) if v else "none"
+    return _e(evidence_text(v))
 
 
 def _all_rows(report: Report, max_rows: int) -> str:
@@ -509,7 +527,7 @@ table.rows th{white-space:nowrap}
 td.num,.compare td{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .compare th small{font-weight:400}
 .url{font-size:.85em;word-break:break-all}
-td.nw,td.move>span:first-child{white-space:nowrap}
+td.nw,td.move>span:first-child,.status{white-space:nowrap}
 table.compare{width:100%}
 .compare th,.compare td{padding-left:14px}
 td.spark{width:112px}

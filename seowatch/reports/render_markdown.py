@@ -19,6 +19,9 @@ from seowatch.reports.labels import (
     clean,
     drop_day,
     engine_label,
+    evidence_key,
+    evidence_text,
+    is_empty,
     metric,
     move_label,
     number,
@@ -30,6 +33,7 @@ from seowatch.reports.labels import (
 from seowatch.reports.model import CANNIBALIZED, IMPROVED, NEW, URL_CHANGED, KeywordRow, Report
 
 DIGEST_LIMIT = 50  # rows per section in the digest; the HTML and CSV have every row
+EVIDENCE_CHARS = 240  # per evidence field in the digest; the HTML and JSON have all of it
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~])")
 _LIST_START = re.compile(r"^([-+>]|\d+(?=[.)]))")
 
@@ -77,8 +81,12 @@ def summary(report: Report, limit: int = 5) -> str:
     out += _rows_section("Watching", report.watching, limit, _drop_line(report), level="**")
     out += _rows_section("Gains", _gains(report), limit, _gain_line, level="**")
     if report.partners:
-        out += [f"**Partners:** {len(report.partners)} link(s) changed for the worse "
-                f"({', '.join(sorted({s for p in report.partners for s in p.statuses}))})", ""]
+        worse = [p for p in report.partners if p.statuses != ("ok",)]
+        line = f"**Partners:** {len(worse)} link(s) changed for the worse"
+        if worse:
+            line += f" ({md(_statuses(sorted({s for p in worse for s in p.statuses})))})"
+        back = len(report.partners) - len(worse)
+        out += [line + (f", {back} recovered" if back else ""), ""]
     if report.suggestions:
         out += _suggestions(report, min(limit, 3), level="**", evidence=False)
     return "\n".join(out).rstrip() + "\n"
@@ -156,17 +164,23 @@ def _partners(report: Report, limit: int) -> list[str]:
             drops.setdefault(drop_day(r, report.run_date), []).append(r)
     out = [f"## Partners ({len(report.partners)})", ""]
     for p in sorted(report.partners, key=lambda p: (p.day, p.page), reverse=True)[:limit]:
-        was = md(", ".join(p.previous)) or "unknown"
-        line = f"- {md(p.page)}: **{md(', '.join(p.statuses))}** (was {was}) on {p.day.isoformat()}"
+        was = md(_statuses(p.previous)) or "not checked before"
+        line = f"- {md(p.page)}: **{md(_statuses(p.statuses))}** (was {was}) on {p.day.isoformat()}"
         if p.evidence:
             line += f" — {md(p.evidence[0])}"
         same = drops.get(p.day, [])
         if same:
-            line += "; rank drops that day: " + ", ".join(f"{md(r.keyword)} ({md(move_label(r))})" for r in same[:5])
+            line += "; rank drops that day: " + ", ".join(
+                f"{md(r.keyword)} · {engine_label(r.engine, r.device)} ({md(move_label(r))})" for r in same[:5])
         out.append(line)
     if len(report.partners) > limit:
         out.append(f"- … and {len(report.partners) - limit} more")
     return out + [""]
+
+
+def _statuses(statuses) -> str:
+    """Partner statuses as words: 'link missing, nofollow'."""
+    return ", ".join(s.replace("_", " ") for s in statuses)
 
 
 def _suggestions(report: Report, limit: int, *, level: str = "##", evidence: bool = True) -> list[str]:
@@ -178,7 +192,9 @@ def _suggestions(report: Report, limit: int, *, level: str = "##", evidence: boo
         where = " · ".join(md(x) for x in (s.keyword, s.engine) if x)
         out.append(f"{i}. {md(s.message)}" + (f" ({where})" if where else ""))
         if evidence and s.evidence:
-            out.append("   - evidence: " + "; ".join(f"{md(k)}: {md(v)}" for k, v in s.evidence.items()))
+            items = [(k, v) for k, v in s.evidence.items() if not is_empty(v)]
+            out.append("   - evidence: " + "; ".join(
+                f"{md(evidence_key(k))}: {md(evidence_text(v, EVIDENCE_CHARS))}" for k, v in items))
     return out + [""]
 
 
