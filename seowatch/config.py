@@ -274,10 +274,62 @@ class ChatConfig(_Strict):
     resend_unknown: bool = False
 
 
+def _timezone(v: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(v)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {v!r} (an IANA name such as 'Asia/Shanghai')") from None
+    return v
+
+
+TimeZone = Annotated[str, AfterValidator(_timezone)]
+
+
 class Settings(_Strict):
     data_dir: str = "data"
     database: str | None = None
-    timezone: str = "Asia/Shanghai"
+    timezone: TimeZone = "Asia/Shanghai"
+
+
+SCHEDULE_COMMANDS = ("run-daily", "crawl", "partners", "report", "alerts")
+GROUP_COMMANDS = ("run-daily", "crawl")  # the commands that can check one keyword group
+
+
+class ScheduledJob(_Strict):
+    """One job of `seowatch schedule`: a seowatch command, when (crontab), for which site or keyword group."""
+
+    name: Annotated[str, Field(min_length=1, max_length=100)]  # names the job in the log and the job store
+    command: Literal[SCHEDULE_COMMANDS] = "run-daily"  # type: ignore[valid-type]
+    cron: str  # "0 6 * * *": minute hour day-of-month month weekday, read as cron reads it
+    site: str | None = None  # a site's domain or name; default: every site
+    group: str | None = None  # a keyword group (run-daily and crawl only)
+    args: tuple[str, ...] = ()  # more options for the command, e.g. ["--fast"] against the sandbox
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, v: str) -> str:
+        from seowatch.crontab import CronError, parse_crontab
+
+        try:
+            return parse_crontab(v).text
+        except CronError as exc:
+            raise ValueError(str(exc)) from None
+
+    @model_validator(mode="after")
+    def _group(self) -> ScheduledJob:
+        if self.group is not None and self.command not in GROUP_COMMANDS:
+            raise ValueError(f"group: only {' and '.join(GROUP_COMMANDS)} check one keyword group, not {self.command}")
+        return self
+
+
+class ScheduleConfig(_Strict):
+    """`seowatch schedule`: its jobs, their time zone, and how late a run may still start."""
+
+    timezone: TimeZone | None = None  # default: settings.timezone
+    misfire_grace_seconds: Annotated[int, Field(ge=1)] = 6 * 3600  # later than this, a run is skipped and logged
+    jobs: tuple[ScheduledJob, ...] = ()
 
 
 class Config(_Strict):
@@ -292,6 +344,7 @@ class Config(_Strict):
     alerts: AlertsConfig = AlertsConfig()
     email: EmailConfig | None = None
     chat: ChatConfig = ChatConfig()
+    schedule: ScheduleConfig = ScheduleConfig()
     sites: tuple[SiteConfig, ...] = ()
 
     # Not from the file: where it came from.
@@ -305,6 +358,33 @@ class Config(_Strict):
                 raise ValueError(f"site {site.label!r} is configured twice")
             seen.add(site.label)
         return self
+
+    @model_validator(mode="after")
+    def _schedule_jobs(self) -> Config:
+        from pydantic_core import InitErrorDetails, PydanticCustomError
+
+        problems: list[InitErrorDetails] = []
+
+        def problem(i: int, key: str, value: str, message: str) -> None:
+            problems.append(InitErrorDetails(type=PydanticCustomError("value_error", message),
+                                             loc=("schedule", "jobs", i, key), input=value))
+
+        names: set[str] = set()
+        known = {s.label for s in self.sites} | {s.domain for s in self.sites}
+        for i, job in enumerate(self.schedule.jobs):
+            if job.name in names:
+                problem(i, "name", job.name, f"job {job.name!r} is configured twice")
+            names.add(job.name)
+            if job.site is not None and job.site not in known:
+                sites = ", ".join(s.label for s in self.sites) or "none"
+                problem(i, "site", job.site, f"no site {job.site!r} in the config (sites: {sites})")
+        if problems:
+            raise ValidationError.from_exception_data("Config", problems)
+        return self
+
+    @property
+    def schedule_timezone(self) -> str:
+        return self.schedule.timezone or self.settings.timezone
 
     @property
     def base_dir(self) -> Path:

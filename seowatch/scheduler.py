@@ -39,7 +39,7 @@ def cli(ctx: click.Context, config_path: Path) -> None:
 
 
 # Command modules in seowatch/cli/, in help order; each exposes COMMANDS.
-COMMAND_MODULES = ("setup", "crawl", "serp", "partners", "keywords", "report", "run", "alerts", "sandbox")
+COMMAND_MODULES = ("setup", "crawl", "serp", "partners", "keywords", "report", "run", "schedule", "alerts", "sandbox")
 
 
 def _register() -> None:

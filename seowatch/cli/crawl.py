@@ -49,6 +49,15 @@ def sync_site(app: App, site_cfg: SiteConfig):
     return site, synced
 
 
+def keyword_groups(keywords) -> list[str]:
+    return sorted({k.group_name for k in keywords if k.group_name})
+
+
+def in_group(keywords: list[Keyword], group: str | None) -> list[Keyword]:
+    """The keywords of one group (the `group` given in the config or the keywords file); all without a group."""
+    return keywords if group is None else [k for k in keywords if k.group_name == group]
+
+
 def build_jobs(site_cfg: SiteConfig, keywords: list[Keyword], day: date, engine: str | None) -> list[dict[str, Any]]:
     site = {
         "domain": site_cfg.domain, "match": site_cfg.match,
@@ -222,12 +231,13 @@ def coverage_of(rows: list[dict[str, Any]]) -> CrawlSummary:
 @click.option("--site", "-s", help="Only this site (its domain or name).")
 @click.option("--engine", "-e", help="Only this engine.")
 @click.option("--keyword", "-k", "keywords", multiple=True, help="Only these keywords (repeatable).")
+@click.option("--group", "-g", help="Only the keywords of this group (their `group` in the config or keywords file).")
 @click.option("--date", "day", help="Record the checks under this day (YYYY-MM-DD; default today in the config's timezone).")
 @click.option("--fast", is_flag=True, help="No politeness delays: for the local sandbox only, never for real engines.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no table; only the coverage line and errors.")
 @pass_app
-def crawl(app: App, site: str | None, engine: str | None, keywords: tuple[str, ...], day: str | None, fast: bool,
-          quiet: bool) -> None:
+def crawl(app: App, site: str | None, engine: str | None, keywords: tuple[str, ...], group: str | None,
+          day: str | None, fast: bool, quiet: bool) -> None:
     """Check where each tracked keyword ranks, page by page down to the site's depth.
 
     The crawl runs in a child process. Each (keyword, engine, device) ends as ranked, not
@@ -239,14 +249,19 @@ def crawl(app: App, site: str | None, engine: str | None, keywords: tuple[str, .
     Example:
       seowatch crawl
       seowatch crawl --site example.com --engine baidu --keyword 整合营销
+      seowatch crawl --group 营销 --quiet
     """
     run_day = parse_day(day, app)
     overall = 0
+    groups_seen: set[str] = set()
     for site_cfg in selected_sites(app, site):
-        site_row, synced = sync_site(app, site_cfg)
+        _, synced = sync_site(app, site_cfg)
         for variant, kept in synced.variants:
             click.echo(f"note: keyword {variant!r} is a variant of {kept!r} and is tracked as one keyword", err=True)
-        kws = synced.keywords
+        groups_seen.update(keyword_groups(synced.keywords))
+        kws = in_group(synced.keywords, group)
+        if group is not None and not kws:
+            continue
         if keywords:
             wanted = {normalize(k) for k in keywords}
             kws = [k for k in kws if k.normalized in wanted]
@@ -263,6 +278,8 @@ def crawl(app: App, site: str | None, engine: str | None, keywords: tuple[str, .
         click.echo(f"{site_cfg.label}: {summary.coverage_line()}")
         if summary.exit_code != 0:
             overall = EXIT_FAILED
+    if group is not None and group not in groups_seen:
+        fail(f"no keyword is in group {group!r} (groups: {', '.join(sorted(groups_seen)) or 'none'})", EXIT_CONFIG)
     sys.exit(overall)
 
 

@@ -57,6 +57,24 @@ keywords = [
   { keyword = "网络营销公司", group = "营销", volume = 1300, tags = ["核心"] },
 ]
 # keywords_file = "keywords.csv"  # columns: keyword, group, tags, engines, volume, target (CSV or XLSX)
+
+# `seowatch schedule` runs these jobs in one long-running process (or use cron: seowatch cron-example).
+# cron is "minute hour day-of-month month weekday", read as cron reads it (weekday 0 or 7 = Sunday).
+# [schedule]
+# timezone = "Asia/Shanghai"        # default: settings.timezone
+# misfire_grace_seconds = 21600     # a run that cannot start within 6 hours of its time is skipped
+#
+# [[schedule.jobs]]
+# name = "daily"
+# command = "run-daily"             # run-daily, crawl, partners, report or alerts
+# cron = "0 6 * * *"
+#
+# [[schedule.jobs]]
+# name = "core-keywords-noon"
+# command = "crawl"
+# cron = "0 12 * * 1-5"
+# site = "example.com"              # optional: one site (default: every site)
+# group = "营销"                     # optional (run-daily and crawl): one keyword group
 '''
 
 

@@ -19,3 +19,4 @@ from seowatch.store.models.ranks import (  # noqa: F401
 from seowatch.store.models.partners import Partner, PartnerCheck  # noqa: F401,E402
 from seowatch.store.models.audits import ROLE_COMPETITOR, ROLE_OURS, ROLE_TARGET, ROLES, PageAuditRecord  # noqa: F401,E402
 from seowatch.store.models.alerts import AlertKey, AlertOutbox  # noqa: F401,E402
+from seowatch.store.models.schedule import SCHEDULER_JOBS_TABLE, scheduler_jobs  # noqa: F401,E402
