@@ -120,10 +120,13 @@ def test_due_partners_every_n_days(db_engine, partners):
     with session_scope(db_engine) as s:
         outcome(a.id, LINKED, T0).save(s)
     with session_scope(db_engine) as s:
-        assert [p.page for p in due_partners(s, site.id, T0 + timedelta(days=1), 7)] == ["http://b.cn/"]
-        # a daily job starting a few seconds earlier than last week's still finds it due
-        later = T0 + timedelta(days=7) - timedelta(seconds=30)
-        assert {p.page for p in due_partners(s, site.id, later, 7)} == {"http://a.cn/links.html", "http://b.cn/"}
+        assert [p.page for p in due_partners(s, site.id, T0.date() + timedelta(days=1), 7)] == ["http://b.cn/"]
+        assert [p.page for p in due_partners(s, site.id, T0.date() + timedelta(days=6), 7)] == ["http://b.cn/"]
+        # counted in recorded days: a job starting earlier in the day than last week's still finds it due
+        assert {p.page for p in due_partners(s, site.id, T0.date() + timedelta(days=7), 7)} == {
+            "http://a.cn/links.html", "http://b.cn/"}
+        assert [p.page for p in due_partners(s, site.id, T0.date() + timedelta(days=1), 1)] == [
+            "http://a.cn/links.html", "http://b.cn/"]
 
 
 def test_a_check_for_an_unknown_partner_is_refused(db_engine, partners):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -112,11 +112,20 @@ def partner_changes(session: Session, site_id: int, day: date) -> list[PartnerCh
     return out
 
 
-def due_partners(session: Session, site_id: int, now: datetime, every_days: int) -> list[Partner]:
-    """Active partners never checked, or last checked `every_days` or more ago (the run-daily cadence)."""
-    # An hour's slack: a daily job that starts a few seconds earlier than last week's is still due.
-    cutoff = now - timedelta(days=every_days) + timedelta(hours=1)
-    return [p for p in site_partners(session, site_id) if p.last_checked is None or p.last_checked <= cutoff]
+def due_partners(session: Session, site_id: int, day: date, every_days: int) -> list[Partner]:
+    """Active partners never checked, or whose last check is `every_days` or more days before `day`
+    (the run-daily cadence). Counted in the days checks are recorded under, not in clock time: a
+    job that starts a little earlier than last week's is still due, and a backfill with --date
+    follows the days it records."""
+    partners = site_partners(session, site_id)
+    last = dict(
+        session.exec(
+            select(PartnerCheck.partner_id, func.max(PartnerCheck.day))
+            .where(PartnerCheck.partner_id.in_([p.id for p in partners]), PartnerCheck.day <= day)
+            .group_by(PartnerCheck.partner_id)
+        ).all()
+    ) if partners else {}
+    return [p for p in partners if p.id not in last or (day - last[p.id]).days >= every_days]
 
 
 def standing_of(partner: Partner) -> Standing:
