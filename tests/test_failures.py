@@ -25,3 +25,19 @@ def test_unreachable_reasons_for_scrapy_and_twisted_errors():
     assert unreachable_reason(DownloadTimeoutError("took longer than 30.0 seconds"))[0] == "timeout"
     assert unreachable_reason(ResponseDataLossError())[0] == "dataloss"
     assert unreachable_reason(ValueError("odd")) == ("network_error", "ValueError: odd")
+
+
+def test_a_body_cut_short_is_dataloss_not_a_lost_connection():
+    # How Scrapy hands it over: ResponseDataLossError from ResponseFailed([ConnectionDone, _DataLoss]).
+    from scrapy.exceptions import ResponseDataLossError
+    from twisted.internet.error import ConnectionDone
+    from twisted.python.failure import Failure
+    from twisted.web._newclient import ResponseFailed
+    from twisted.web.http import _DataLoss
+
+    from seowatch.crawlers.failures import unreachable_reason
+
+    lost = ResponseDataLossError()
+    lost.__cause__ = ResponseFailed([Failure(ConnectionDone()), Failure(_DataLoss())])
+    reason, detail = unreachable_reason(lost)
+    assert reason == "dataloss" and "ConnectionDone" in detail

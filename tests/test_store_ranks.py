@@ -133,3 +133,12 @@ def test_unknown_rerun_keeps_the_known_result_and_observations_accumulate(db_eng
         assert [(c.status, c.position) for c in s.exec(select(RankCheck)).all()] == [("ranked", 11)]
         obs = observations_on(s, [kw.id], day)[(kw.id, "baidu", "desktop")]
         assert [o.position for o in obs] == [12, 11]
+
+
+def test_plain_rows_carry_every_column_of_their_tables():
+    from dataclasses import fields
+
+    from seowatch.store.ranks import PageRow, ResultRow
+
+    for row, model in ((PageRow, SerpPageRecord), (ResultRow, SerpResult)):
+        assert {f.name for f in fields(row)} == {c.key for c in model.__table__.columns} - {"id", "check_id"}

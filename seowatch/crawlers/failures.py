@@ -31,9 +31,17 @@ def unreachable_reason(exc: BaseException) -> tuple[str, str]:
     chain = causes(exc)
     innermost = chain[-1]
     detail = f"{type(innermost).__name__}: {str(innermost).strip() or 'no detail'}"[:500]
+    # A body cut short reaches Scrapy as ResponseFailed([ConnectionDone, _DataLoss]) wrapped in
+    # ResponseDataLossError: the closed connection is how the loss shows, not what went wrong.
+    if any(_names(node) & set(dict(_UNREACHABLE)["dataloss"]) for node in chain):
+        return "dataloss", f"the connection closed before the whole body arrived ({detail})"[:500]
     for node in reversed(chain):
-        names = {cls.__name__ for cls in type(node).__mro__}
+        names = _names(node)
         for reason, known in _UNREACHABLE:
             if names & set(known):
                 return reason, detail
     return ("timeout" if "Timeout" in type(innermost).__name__ else "network_error"), detail
+
+
+def _names(node: BaseException) -> set[str]:
+    return {cls.__name__ for cls in type(node).__mro__}

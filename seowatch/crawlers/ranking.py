@@ -21,10 +21,8 @@ from seowatch.store.models import (
     STATUS_RANKED,
     STATUS_UNKNOWN,
     RankCheck,
-    SerpPageRecord,
-    SerpResult,
 )
-from seowatch.store.ranks import CheckOutcome
+from seowatch.store.ranks import CheckOutcome, PageRow, ResultRow
 
 REASON_UNRESOLVED = "unresolved_links"
 
@@ -214,12 +212,12 @@ def build_outcome(
         unknown_reason=decision.unknown_reason, unknown_detail=decision.unknown_detail,
         fetched_at=fetched_at,
     )
-    page_rows: list[SerpPageRecord] = []
-    results: list[SerpResult] = []
+    page_rows: list[PageRow] = []
+    results: list[ResultRow] = []
     for page in pages:
         s = page.serp
         page_rows.append(
-            SerpPageRecord(
+            PageRow(
                 page_no=page.page_no, url=page.url, http_status=page.http_status,
                 failure=page.reason if page.reason not in (None, "parse_error") else None,
                 parse_error=page.detail if page.reason == "parse_error" else None,
@@ -235,10 +233,10 @@ def build_outcome(
         if s is None or not page.ok:
             continue
         for ad_domain in s.ads.domains:
-            results.append(SerpResult(page_no=page.page_no, kind=KIND_AD, domain=ad_domain))
+            results.append(ResultRow(page_no=page.page_no, kind=KIND_AD, domain=ad_domain))
         for sp in s.special:
             results.append(
-                SerpResult(
+                ResultRow(
                     page_no=page.page_no, kind=KIND_SPECIAL, block_position=sp.block_position, url=sp.url,
                     domain=domain_of(sp.url) if sp.url and sp.url.startswith("http") else None,
                     title=sp.title, special_kind=sp.kind,
@@ -246,7 +244,7 @@ def build_outcome(
             )
     for o in decision.organic:
         results.append(
-            SerpResult(
+            ResultRow(
                 page_no=o.page_no, kind=KIND_ORGANIC, position=o.position, page_position=o.page_position,
                 block_position=o.block_position, url=o.url, link=o.link,
                 domain=domain_of(o.url) if o.url else display_host(o.display_url),

@@ -64,6 +64,7 @@ def run_child(
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait()  # reaped here, not left a zombie
             raise
     finally:
         restore_sigterm()

@@ -12,11 +12,18 @@ BASE_SETTINGS: dict[str, Any] = {
     "ROBOTSTXT_OBEY": False,  # engines' result pages; partner robots.txt is analysed, not obeyed blindly
     "COOKIES_ENABLED": True,  # engines hand out session cookies and expect them back
     "TELNETCONSOLE_ENABLED": False,
+    # Scrapy >= 2.19 would serve a code-execution endpoint on localhost for every crawl, leave a job
+    # file with its token in the user's profile directory, and import aiohttp to do so.
+    "EXTENSIONS": {"scrapy.extensions.remote_control.RemoteControl": None},
     "RETRY_ENABLED": False,  # the spiders retry with backoff themselves and record why a page failed
     "DOWNLOAD_MAXSIZE": 32 * 1024 * 1024,
     "DOWNLOAD_WARNSIZE": 8 * 1024 * 1024,
     "DNS_TIMEOUT": 20,
     "CONCURRENT_REQUESTS": 16,
+    # Every callback of ours yields one thing (the next request or the decided item). Scrapy starts
+    # CONCURRENT_ITEMS worker tasks per response to consume a callback's output: 100 by default,
+    # which cost more than the whole parse of a page.
+    "CONCURRENT_ITEMS": 1,
     "LOG_LEVEL": "INFO",
     "DOWNLOADER_MIDDLEWARES": {
         "scrapy.downloadermiddlewares.useragent.UserAgentMiddleware": None,

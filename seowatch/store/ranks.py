@@ -6,8 +6,10 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
+from typing import Any
 
-from sqlalchemy import and_, delete, func
+from sqlalchemy import and_, bindparam, delete, func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -23,13 +25,54 @@ from seowatch.store.models import (
 )
 
 
+@dataclass(slots=True)
+class PageRow:
+    """A fetched result page to store: the columns of SerpPageRecord (the check's id comes when stored).
+
+    The crawl builds plain rows: building thousands of table objects cost more than storing them."""
+
+    page_no: int
+    url: str
+    fetched_at: datetime
+    http_status: int | None = None
+    failure: str | None = None
+    parse_error: str | None = None
+    encoding: str | None = None
+    organic_count: int = 0
+    ads_count: int = 0
+    ads_domains: list[str] = field(default_factory=list)
+    related_searches: list[str] = field(default_factory=list)
+    query_echo: str | None = None
+
+
+@dataclass(slots=True)
+class ResultRow:
+    """A block seen on a page to store: the columns of SerpResult (the check's id comes when stored)."""
+
+    page_no: int
+    kind: str
+    position: int | None = None
+    page_position: int | None = None
+    block_position: int | None = None
+    url: str | None = None
+    link: str | None = None
+    domain: str | None = None
+    display_url: str | None = None
+    title: str | None = None
+    snippet: str | None = None
+    special_kind: str | None = None
+    owner: str | None = None
+    owner_name: str | None = None
+
+
 @dataclass
 class CheckOutcome:
-    """Everything one (keyword, engine, device, day) check produced, written in one transaction."""
+    """Everything one (keyword, engine, device, day) check produced, written in one transaction.
+    Pages and results are plain rows or table objects, as the caller likes."""
 
     check: RankCheck
-    pages: list[SerpPageRecord] = field(default_factory=list)
-    results: list[SerpResult] = field(default_factory=list)
+    pages: list[PageRow | SerpPageRecord] = field(default_factory=list)
+    results: list[ResultRow | SerpResult] = field(default_factory=list)
 
 
 @dataclass
@@ -99,42 +142,82 @@ def save_check(session: Session, outcome: CheckOutcome) -> RankCheck:
     A known result is also kept as an observation (re-runs of a day confirm or contradict it). An
     unknown re-run never overwrites a known result of the same day: it carries no information, and
     the known check is returned unchanged.
+
+    Rows are written with plain INSERTs (one per table, many rows each), not through the ORM's
+    unit of work: a crawl stores thousands of checks, and the unit of work cost more than the crawl.
+    The check is returned with its new id; the page and result objects are left as they were given.
     """
     c = outcome.check
-    existing = session.exec(
-        select(RankCheck).where(
-            RankCheck.keyword_id == c.keyword_id,
-            RankCheck.engine == c.engine,
-            RankCheck.device == c.device,
-            RankCheck.day == c.day,
-        )
-    ).all()
-    if c.status == STATUS_UNKNOWN and any(e.status != STATUS_UNKNOWN for e in existing):
-        return next(e for e in existing if e.status != STATUS_UNKNOWN)
-    old_ids = [e.id for e in existing]
+    st = _statements()
+    existing = session.execute(st.existing, {
+        "keyword_id": c.keyword_id, "engine": c.engine, "device": c.device, "day": c.day,
+    }).all()
+    if c.status == STATUS_UNKNOWN:
+        known = [check_id for check_id, status in existing if status != STATUS_UNKNOWN]
+        if known:
+            return session.get(RankCheck, known[0])
+    old_ids = [check_id for check_id, _ in existing]
     if c.status != STATUS_UNKNOWN:
-        session.add(RankObservation(
-            keyword_id=c.keyword_id, engine=c.engine, device=c.device, day=c.day,
-            status=c.status, position=c.position, page=c.page, depth_scanned=c.depth_scanned, url=c.url,
-            fetched_at=c.fetched_at,
-        ))
+        session.execute(st.observation, {
+            "keyword_id": c.keyword_id, "engine": c.engine, "device": c.device, "day": c.day,
+            "status": c.status, "position": c.position, "page": c.page, "depth_scanned": c.depth_scanned,
+            "url": c.url, "fetched_at": c.fetched_at,
+        })
     if old_ids:
-        session.exec(delete(SerpResult).where(SerpResult.check_id.in_(old_ids)))
-        session.exec(delete(SerpPageRecord).where(SerpPageRecord.check_id.in_(old_ids)))
-        session.exec(delete(RankCheck).where(RankCheck.id.in_(old_ids)))
-    c.id = None
-    session.add(c)
-    session.flush()
-    for page in outcome.pages:
-        page.id = None
-        page.check_id = c.id
-    for result in outcome.results:
-        result.id = None
-        result.check_id = c.id
-    session.add_all(outcome.pages)
-    session.add_all(outcome.results)
-    session.flush()
+        for statement in st.deletes:
+            session.execute(statement, {"ids": old_ids})
+    c.id = session.execute(st.check, _row(c, RankCheck)).scalar_one()
+    if outcome.pages:
+        session.execute(st.page, [_row(p, SerpPageRecord, c.id) for p in outcome.pages])
+    if outcome.results:
+        session.execute(st.result, [_row(r, SerpResult, c.id) for r in outcome.results])
     return c
+
+
+@dataclass(frozen=True)
+class _Statements:
+    existing: Any
+    observation: Any
+    deletes: tuple
+    check: Any
+    page: Any
+    result: Any
+
+
+@cache
+def _statements() -> _Statements:
+    """save_check's statements, built once: values go in as parameters, so each is compiled once."""
+    checks = RankCheck.__table__
+    ids = bindparam("ids", expanding=True)
+    return _Statements(
+        existing=select(checks.c.id, checks.c.status).where(
+            checks.c.keyword_id == bindparam("keyword_id"), checks.c.engine == bindparam("engine"),
+            checks.c.device == bindparam("device"), checks.c.day == bindparam("day"),
+        ),
+        observation=insert(RankObservation.__table__),
+        deletes=(
+            delete(SerpResult.__table__).where(SerpResult.__table__.c.check_id.in_(ids)),
+            delete(SerpPageRecord.__table__).where(SerpPageRecord.__table__.c.check_id.in_(ids)),
+            delete(checks).where(checks.c.id.in_(ids)),
+        ),
+        check=insert(checks).returning(checks.c.id),
+        page=insert(SerpPageRecord.__table__),
+        result=insert(SerpResult.__table__),
+    )
+
+
+def _row(obj, model, check_id: int | None = None) -> dict:
+    """The column values of a row or table object (its id left to the database, its check set)."""
+    row = {name: getattr(obj, name) for name in _columns(model)}
+    if check_id is not None:
+        row["check_id"] = check_id
+    return row
+
+
+@cache
+def _columns(model) -> tuple[str, ...]:
+    """The columns a row carries: all but the id and the check it belongs to."""
+    return tuple(col.key for col in model.__table__.columns if col.key not in ("id", "check_id"))
 
 
 def link_hash(link: str) -> str:

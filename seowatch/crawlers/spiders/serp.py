@@ -147,6 +147,8 @@ class SerpSpider(scrapy.Spider):
             page.failure = _RETRY_STATUSES.get(response.status, f"http_{response.status}")
         elif response.status >= 400:
             page.failure = f"http_{response.status}"
+        elif not response.body:
+            page.failure, page.failure_detail = "empty", f"HTTP {response.status} with an empty body"
         elif looks_truncated(chain.key.engine, response.body, content_type or "text/html"):
             page.failure, page.failure_detail = "truncated", f"{len(response.body)} bytes, no end of document"
         else:
