@@ -138,7 +138,36 @@ def test_unknown_rerun_keeps_the_known_result_and_observations_accumulate(db_eng
 def test_plain_rows_carry_every_column_of_their_tables():
     from dataclasses import fields
 
-    from seowatch.store.ranks import PageRow, ResultRow
+    from seowatch.store.ranks import CheckRow, PageRow, ResultRow
 
     for row, model in ((PageRow, SerpPageRecord), (ResultRow, SerpResult)):
         assert {f.name for f in fields(row)} == {c.key for c in model.__table__.columns} - {"id", "check_id"}
+    assert {f.name for f in fields(CheckRow)} == {c.key for c in RankCheck.__table__.columns}
+
+
+def test_a_batch_of_checks_is_stored_like_one_at_a_time(db_engine):
+    from seowatch.store.ranks import save_checks
+
+    with session_scope(db_engine) as s:
+        site = ensure_site(s, "example.com")
+        a, b, c = sync_keywords(s, site, [Spec("整合营销"), Spec("网络营销"), Spec("SEO优化")], normalize).keywords
+    day = date(2026, 11, 24)
+    with session_scope(db_engine) as s:
+        save_check(s, outcome(a.id, day, "ranked", 3))
+    with session_scope(db_engine) as s:
+        stored = save_checks(s, [
+            outcome(a.id, day, "unknown", reason="captcha"),  # keeps the known result of the day
+            outcome(b.id, day, "ranked", 7, n_results=4),
+            outcome(c.id, day, "not_ranked", n_results=2),
+            outcome(b.id, day, "ranked", 6, n_results=1),  # the same key again: the later one wins
+        ])
+        assert [(x.status, x.position) for x in stored] == [("ranked", 3), ("ranked", 7), ("not_ranked", None),
+                                                            ("ranked", 6)]
+    with session_scope(db_engine) as s:
+        rows = {(r.keyword_id, r.position) for r in s.exec(select(RankCheck)).all()}
+        assert rows == {(a.id, 3), (b.id, 6), (c.id, None)}
+        per_check = {}
+        for r in s.exec(select(SerpResult)).all():
+            per_check[r.check_id] = per_check.get(r.check_id, 0) + 1
+        ids = {r.keyword_id: r.id for r in s.exec(select(RankCheck)).all()}
+        assert per_check == {ids[a.id]: 3, ids[b.id]: 1, ids[c.id]: 2}

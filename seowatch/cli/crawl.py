@@ -272,9 +272,8 @@ def crawl(app: App, site: str | None, engine: str | None, keywords: tuple[str, .
             click.echo(f"{site_cfg.label}: nothing to check", err=True)
             continue
         summary = run_serp_crawl(app, jobs, fast=fast, show_progress=not quiet and sys.stderr.isatty())
-        rows = rank_rows(app, site_cfg, run_day)
         if not quiet:
-            print_rank_table(rows, f"{site_cfg.label} — {run_day.isoformat()}")
+            print_rank_table(rank_rows(app, site_cfg, run_day), f"{site_cfg.label} — {run_day.isoformat()}")
         click.echo(f"{site_cfg.label}: {summary.coverage_line()}")
         if summary.exit_code != 0:
             overall = EXIT_FAILED

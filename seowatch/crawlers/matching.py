@@ -42,6 +42,7 @@ def canonical_host(host: str | None) -> str | None:
         return host if host.isascii() else None
 
 
+@lru_cache(maxsize=65536)
 def url_host(url: str | None) -> str | None:
     """Canonical host of a URL; scheme-less 'www.x.com/path' and '//x.com' are accepted."""
     if not url:

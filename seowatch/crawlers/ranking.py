@@ -20,9 +20,8 @@ from seowatch.store.models import (
     STATUS_NOT_RANKED,
     STATUS_RANKED,
     STATUS_UNKNOWN,
-    RankCheck,
 )
-from seowatch.store.ranks import CheckOutcome, PageRow, ResultRow
+from seowatch.store.ranks import CheckOutcome, CheckRow, PageRow, ResultRow
 
 REASON_UNRESOLVED = "unresolved_links"
 
@@ -204,7 +203,7 @@ def build_outcome(
     fetched_at: datetime,
 ) -> CheckOutcome:
     """The rows to store for a decided check: the check, its pages, every block seen."""
-    check = RankCheck(
+    check = CheckRow(
         keyword_id=key.keyword_id, engine=key.engine, device=key.device, day=key.day,
         status=decision.status, position=decision.position, block_position=decision.block_position,
         page=decision.page, url=decision.url, owner_kind=decision.owner_kind, depth=key.depth,

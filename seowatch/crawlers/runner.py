@@ -106,7 +106,7 @@ def child_main(spec_path: str) -> int:
         if env_name:
             opts["api_key"] = os.environ.get(env_name)
     if spec["spider"] == "serp":
-        args["link_cache"] = LinkCache(get_engine(spec["database_url"]))
+        args["link_cache"] = LinkCache(get_engine(spec["database_url"], migrate=False))
     process = CrawlerProcess(spec["settings"], install_root_handler=bool(spec["settings"].get("LOG_FILE")))
     crawler = process.create_crawler(_spider_class(spec["spider"]))
     process.crawl(crawler, **args)

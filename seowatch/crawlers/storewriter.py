@@ -1,18 +1,19 @@
-"""One writer thread per crawl: stores items off the reactor, committing what queued up meanwhile together.
+"""Batched store writes for a crawl: many items per transaction, written on the crawl's own thread.
 
-Each write is a function of a session. The thread takes the first waiting write and every write
-queued behind it (up to `max_group`) and runs them in one transaction (a group commit): under load
-the cost of a commit is shared, when the crawl is slow each write commits alone and at once. If a
-group fails, its writes are run again one transaction each, so one bad item fails only itself.
-A write's future is resolved once its transaction has committed.
+Writes are queued and run together in one transaction (a group commit) when `max_items` are
+waiting, when the oldest has waited `max_delay` seconds (the caller schedules `flush`), or when
+the crawl closes. If a group fails, its writes are run again one transaction each, so one bad item
+fails only itself. Each write's callback runs once its transaction has committed.
+
+Why not a writer thread: the GIL makes a thread that compiles and runs SQL hand-offs with the
+reactor thread expensive (measured: about 3 ms per stored check, against about 0.3 ms written in
+batches here). An interruption loses at most the batch not yet committed, which a re-run fills;
+every committed check is whole.
 """
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Callable
-from concurrent.futures import Future
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -20,59 +21,47 @@ from sqlmodel import Session
 
 from seowatch.store.database import session_scope
 
-Write = Callable[[Session], Any]
-_STOP = object()
+WriteMany = Callable[[Session, list[Any]], list[Any]]  # items -> one result per item, in order
+Done = Callable[[Any, BaseException | None], None]  # (result, error)
 
 
-class StoreWriter:
-    def __init__(self, engine: Engine, max_group: int = 200):
+def one_by_one(session: Session, writes: list[Callable[[Session], Any]]) -> list[Any]:
+    """The simplest WriteMany: each item is a function of the session."""
+    return [write(session) for write in writes]
+
+
+class BatchWriter:
+    """Queues items and writes them together with `write_many` in one transaction."""
+
+    def __init__(self, engine: Engine, write_many: WriteMany = one_by_one, max_items: int = 100):
         self.engine = engine
-        self.max_group = max_group
-        self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="seowatch-store-writer", daemon=True)
+        self.write_many = write_many
+        self.max_items = max_items
+        self._pending: list[tuple[Any, Done]] = []
 
-    def start(self) -> StoreWriter:
-        self._thread.start()
-        return self
+    def __len__(self) -> int:
+        return len(self._pending)
 
-    def submit(self, write: Write) -> Future:
-        future: Future = Future()
-        self._queue.put((write, future))
-        return future
+    def add(self, item: Any, done: Done) -> bool:
+        """Queue an item; True when the batch is full and should be flushed now."""
+        self._pending.append((item, done))
+        return len(self._pending) >= self.max_items
 
-    def close(self) -> None:
-        """Write what is queued, then stop the thread."""
-        self._queue.put(_STOP)
-        self._thread.join()
-
-    def _run(self) -> None:
-        stopping = False
-        while not stopping:
-            first = self._queue.get()
-            if first is _STOP:
-                return
-            group = [first]
-            while len(group) < self.max_group:
-                try:
-                    entry = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if entry is _STOP:
-                    stopping = True
-                    break
-                group.append(entry)
+    def flush(self) -> None:
+        group, self._pending = self._pending, []
+        if group:
             self._write(group)
 
-    def _write(self, group: list[tuple[Write, Future]]) -> None:
+    def _write(self, group: list[tuple[Any, Done]]) -> None:
         try:
             with session_scope(self.engine) as session:
-                results = [write(session) for write, _ in group]
-        except Exception as exc:  # noqa: BLE001 - handed to whoever waits for the write
+                results = self.write_many(session, [item for item, _ in group])
+        except Exception as exc:  # noqa: BLE001 - reported to the item's callback
             if len(group) > 1:
                 for entry in group:
                     self._write([entry])
             else:
-                group[0][1].set_exception(exc)
+                group[0][1](None, exc)
             return
-        for (_, future), result in zip(group, results):
-            future.set_result(result)
+        for (_, done), result in zip(group, results):
+            done(result, None)

@@ -65,12 +65,35 @@ class ResultRow:
     owner_name: str | None = None
 
 
+@dataclass(slots=True)
+class CheckRow:
+    """A check to store: the columns of RankCheck (its id set when stored)."""
+
+    keyword_id: int
+    engine: str
+    device: str
+    day: date
+    status: str
+    depth: int
+    fetched_at: datetime
+    position: int | None = None
+    block_position: int | None = None
+    page: int | None = None
+    url: str | None = None
+    owner_kind: str | None = None
+    depth_scanned: int = 0
+    pages_fetched: int = 0
+    unknown_reason: str | None = None
+    unknown_detail: str | None = None
+    id: int | None = None
+
+
 @dataclass
 class CheckOutcome:
     """Everything one (keyword, engine, device, day) check produced, written in one transaction.
-    Pages and results are plain rows or table objects, as the caller likes."""
+    The check, pages and results are plain rows or table objects, as the caller likes."""
 
-    check: RankCheck
+    check: CheckRow | RankCheck
     pages: list[PageRow | SerpPageRecord] = field(default_factory=list)
     results: list[ResultRow | SerpResult] = field(default_factory=list)
 
@@ -116,7 +139,8 @@ def sync_keywords(
             continue
         row = existing.get(norm)
         if row is None:
-            row = Keyword(site_id=site.id, text=spec.keyword, normalized=norm)
+            # Every field given: SQLModel's default factories cost a signature inspection per row.
+            row = Keyword(site_id=site.id, text=spec.keyword, normalized=norm, tags=[], engines=[])
             session.add(row)
         row.text = spec.keyword
         row.group_name = spec.group
@@ -135,43 +159,84 @@ def sync_keywords(
     return KeywordSync(list(seen.values()), variants, deactivated)
 
 
-def save_check(session: Session, outcome: CheckOutcome) -> RankCheck:
-    """Store a check, replacing that day's check for the same key (with its pages and results).
+def save_check(session: Session, outcome: CheckOutcome) -> CheckRow | RankCheck:
+    """Store one check; see `save_checks`."""
+    return save_checks(session, [outcome])[0]
+
+
+def save_checks(session: Session, outcomes: Sequence[CheckOutcome]) -> list[CheckRow | RankCheck]:
+    """Store checks, each replacing that day's check for the same key (with its pages and results).
 
     The caller's transaction makes it all-or-nothing: never a duplicate, never a half-written check.
     A known result is also kept as an observation (re-runs of a day confirm or contradict it). An
     unknown re-run never overwrites a known result of the same day: it carries no information, and
-    the known check is returned unchanged.
+    the known check is returned in its place.
 
-    Rows are written with plain INSERTs (one per table, many rows each), not through the ORM's
-    unit of work: a crawl stores thousands of checks, and the unit of work cost more than the crawl.
-    The check is returned with its new id; the page and result objects are left as they were given.
+    Rows are written a table at a time with plain INSERTs of many rows, not through the ORM's
+    unit of work: a crawl stores thousands of checks, and per-row statements cost more than the
+    crawl. Each check given is returned with its new id; page and result objects are left as given.
     """
-    c = outcome.check
+    checks = [o.check for o in outcomes]
+    keys = [(c.keyword_id, c.engine, c.device, c.day) for c in checks]
+    if len(set(keys)) < len(keys):  # the same key twice: the later replaces the earlier, in order
+        return [save_checks(session, [o])[0] for o in outcomes]
     st = _statements()
-    existing = session.execute(st.existing, {
-        "keyword_id": c.keyword_id, "engine": c.engine, "device": c.device, "day": c.day,
-    }).all()
-    if c.status == STATUS_UNKNOWN:
-        known = [check_id for check_id, status in existing if status != STATUS_UNKNOWN]
-        if known:
-            return session.get(RankCheck, known[0])
-    old_ids = [check_id for check_id, _ in existing]
-    if c.status != STATUS_UNKNOWN:
-        session.execute(st.observation, {
-            "keyword_id": c.keyword_id, "engine": c.engine, "device": c.device, "day": c.day,
-            "status": c.status, "position": c.position, "page": c.page, "depth_scanned": c.depth_scanned,
-            "url": c.url, "fetched_at": c.fetched_at,
-        })
-    if old_ids:
+    existing: dict[tuple, list[tuple[int, str]]] = {}
+    for chunk in _chunks(sorted({c.keyword_id for c in checks}), 500):
+        rows = session.execute(st.existing, {"keyword_ids": chunk, "days": sorted({c.day for c in checks})})
+        for check_id, keyword_id, engine, device, day, status in rows:
+            existing.setdefault((keyword_id, engine, device, day), []).append((check_id, status))
+    out: list[CheckRow | RankCheck] = []
+    written: list[CheckOutcome] = []
+    old_ids: list[int] = []
+    for outcome, key in zip(outcomes, keys):
+        c = outcome.check
+        before = existing.get(key, [])
+        known = [check_id for check_id, status in before if status != STATUS_UNKNOWN]
+        if c.status == STATUS_UNKNOWN and known:
+            out.append(session.get(RankCheck, known[0]))
+            continue
+        old_ids.extend(check_id for check_id, _ in before)
+        written.append(outcome)
+        out.append(c)
+    for chunk in _chunks(old_ids, 500):
         for statement in st.deletes:
-            session.execute(statement, {"ids": old_ids})
-    c.id = session.execute(st.check, _row(c, RankCheck)).scalar_one()
-    if outcome.pages:
-        session.execute(st.page, [_row(p, SerpPageRecord, c.id) for p in outcome.pages])
-    if outcome.results:
-        session.execute(st.result, [_row(r, SerpResult, c.id) for r in outcome.results])
-    return c
+            session.execute(statement, {"ids": chunk})
+    observations = [
+        {"keyword_id": c.keyword_id, "engine": c.engine, "device": c.device, "day": c.day, "status": c.status,
+         "position": c.position, "page": c.page, "depth_scanned": c.depth_scanned, "url": c.url,
+         "fetched_at": c.fetched_at}
+        for c in (o.check for o in written) if c.status != STATUS_UNKNOWN
+    ]
+    if observations:
+        session.execute(st.observation, observations)
+    if not written:
+        return out
+    session.execute(st.check, [_row(o.check, RankCheck) for o in written])
+    ids: dict[tuple, int] = {}
+    wanted = {(o.check.keyword_id, o.check.engine, o.check.device, o.check.day) for o in written}
+    for chunk in _chunks(sorted({o.check.keyword_id for o in written}), 500):
+        rows = session.execute(st.existing, {"keyword_ids": chunk, "days": sorted({o.check.day for o in written})})
+        for check_id, keyword_id, engine, device, day, _ in rows:
+            if (keyword_id, engine, device, day) in wanted:
+                ids[(keyword_id, engine, device, day)] = check_id
+    pages, results = [], []
+    for o in written:
+        c = o.check
+        c.id = ids[(c.keyword_id, c.engine, c.device, c.day)]
+        pages.extend(_row(p, SerpPageRecord, c.id) for p in o.pages)
+        results.extend(_row(r, SerpResult, c.id) for r in o.results)
+    if pages:
+        session.execute(st.page, pages)
+    if results:
+        session.execute(st.result, results)
+    return out
+
+
+def _chunks(seq: Sequence, n: int):
+    seq = list(seq)
+    for i in range(0, len(seq), n):
+        yield seq[i:i + n]
 
 
 @dataclass(frozen=True)
@@ -190,9 +255,11 @@ def _statements() -> _Statements:
     checks = RankCheck.__table__
     ids = bindparam("ids", expanding=True)
     return _Statements(
-        existing=select(checks.c.id, checks.c.status).where(
-            checks.c.keyword_id == bindparam("keyword_id"), checks.c.engine == bindparam("engine"),
-            checks.c.device == bindparam("device"), checks.c.day == bindparam("day"),
+        existing=select(
+            checks.c.id, checks.c.keyword_id, checks.c.engine, checks.c.device, checks.c.day, checks.c.status,
+        ).where(
+            checks.c.keyword_id.in_(bindparam("keyword_ids", expanding=True)),
+            checks.c.day.in_(bindparam("days", expanding=True)),
         ),
         observation=insert(RankObservation.__table__),
         deletes=(
@@ -200,7 +267,7 @@ def _statements() -> _Statements:
             delete(SerpPageRecord.__table__).where(SerpPageRecord.__table__.c.check_id.in_(ids)),
             delete(checks).where(checks.c.id.in_(ids)),
         ),
-        check=insert(checks).returning(checks.c.id),
+        check=insert(checks),
         page=insert(SerpPageRecord.__table__),
         result=insert(SerpResult.__table__),
     )
