@@ -1,8 +1,11 @@
 """Benchmark: the daily report over a large synthetic store (SQLite by default).
 
-Builds 10,000 keywords x 2 engines x 90 days of checks (result pages for the last days), then
-times the report for the last day: building it from the store and rendering every format. Beside
-it, the time of one SQL query that reads the two latest checks per keyword: the floor.
+Builds 10,000 keywords x 2 engines x 90 days of checks (result pages for the last days, and
+landing-page audits of a fifth of the keywords on the last two days, as run-daily audits the
+keywords that moved), then times the report for the last day as `seowatch report` makes it in a
+new process: building it from the store, partner changes, suggestions (loading jieba's dictionary
+included) and rendering every format. Beside it, the time of one SQL query that reads the two
+latest checks per keyword: the floor.
 
     .venv/bin/python bench/report.py [--keywords 10000] [--days 90] [--db PATH]
 """
@@ -22,8 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text  # noqa: E402
 
-from seowatch.config import ReportConfig, SiteConfig  # noqa: E402
-from seowatch.store.database import create_db_engine, session_scope, upgrade  # noqa: E402
+from seowatch.store.database import create_db_engine, upgrade  # noqa: E402
 
 ENGINES = ("baidu", "bing")
 RESULT_DAYS = 2  # days with stored result pages (the report reads today's; history needs none)
@@ -89,7 +91,28 @@ def build_store(url: str, n_keywords: int, n_days: int, end: date, seed: int = 7
                          "depth_scanned, url, fetched_at) VALUES (:k, :e, 'desktop', :day, :s, :p, NULL, 50, :u, :f)"),
                     observations,
                 )
-        conn.execute(text("ANALYZE"))  # what `PRAGMA optimize` after each crawl keeps up to date
+        audits = []
+        for d in (n_days - 2, n_days - 1):
+            day = start + timedelta(days=d)
+            for kw in range(1, n_keywords + 1, 5):
+                for j, (role, host) in enumerate((("ours", "www.example.com"), ("competitor", "rival.cn"),
+                                                  ("competitor", "a.cn"), ("competitor", "b.cn"))):
+                    url = f"https://{host}/p{kw % 300}"
+                    audits.append({
+                        "k": kw, "day": day, "url": url, "h": f"{hash(url) & 0xffffffffff:040x}", "role": role,
+                        "rank": j + 1, "title": f"关键词{kw}_{host}" if d == n_days - 1 or j else f"旧标题{kw}",
+                        "body": 300 + 700 * (j > 0), "f": fetched,
+                    })
+        conn.execute(
+            text("INSERT INTO page_audit (keyword_id, day, url, url_hash, role, engine, rank, owner_name, final_url, "
+                 "status, error, redirects, response_ms, encoding, title, description, h1, h2, canonical, meta_robots, "
+                 "x_robots_tag, noindex, noindex_evidence, body_chars, chinese_chars, internal_links, outbound_links, "
+                 "images, images_without_alt, structured_data, coverage, findings, fetched_at) VALUES "
+                 "(:k, :day, :url, :h, :role, 'baidu', :rank, NULL, :url, 200, NULL, '[]', 120, 'utf-8', :title, "
+                 "'描述', '[\"标题\"]', '[]', :url, NULL, NULL, 0, NULL, :body, :body, 20, 3, 4, 1, '[]', NULL, '[]', :f)"),
+            audits,
+        )
+        conn.execute(text("ANALYZE"))  # what the bounded ANALYZE after each crawl keeps up to date
     engine.dispose()
 
 
@@ -116,44 +139,42 @@ def main() -> int:
         print(f"store: {args.keywords} keywords x {len(ENGINES)} engines x {args.days} days in {path} "
               f"({path.stat().st_size / 2**20:.0f} MB, built in {time.perf_counter() - t0:.0f} s)")
 
-    from seowatch.reports.build import build_report
-
-    renderers = []
-    try:
-        from seowatch.reports import render_csv, render_html, render_json, render_markdown
-
-        renderers = [("html", render_html), ("md", render_markdown), ("csv", render_csv), ("json", render_json)]
-    except ImportError:
-        pass
-
     engine = create_db_engine(url)
     with engine.connect() as conn:  # warm the page cache the same way for both measurements
         conn.execute(text("SELECT count(*) FROM rank_check")).scalar()
-
     t0 = time.perf_counter()
     with engine.connect() as conn:
         floor_rows = len(conn.execute(text(FLOOR_SQL), {"d": end}).all())
     floor = time.perf_counter() - t0
+    engine.dispose()
 
-    site = SiteConfig(domain="example.com", engines=ENGINES, competitors=("rival.cn",))
+    # What `seowatch report` runs, through its own functions: a config naming the store, the site's
+    # report built (partner changes, suggestions and jieba's dictionary included), every format written.
+    from seowatch.cli import App
+    from seowatch.cli.report import build_site_report, write_report
+
+    folder = path.parent
+    config = folder / "seowatch.toml"
+    config.write_text(f'[settings]\ndata_dir = "."\ndatabase = "{url}"\n\n[[sites]]\ndomain = "example.com"\n'
+                      f'engines = {list(ENGINES)!r}\ncompetitors = ["rival.cn"]\n'.replace("'", '"'), "utf-8")
+    app = App(config_path=config)
+    site = app.config.sites[0]
+    app.engine  # opening the store (and its migration check) is not the report's work
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
-    with session_scope(engine) as session:
-        report = build_report(session, site, 1, end, ReportConfig(), datetime.now(timezone.utc))
+    report = build_site_report(app, site, end.isoformat())
     built = time.perf_counter() - t0
-    timings = []
-    for name, module in renderers:
-        t1 = time.perf_counter()
-        out = module.render(report)
-        timings.append((name, time.perf_counter() - t1, len(out.encode("utf-8") if isinstance(out, str) else out)))
+    t1 = time.perf_counter()
+    paths = write_report(report, folder / "reports", site.domain)
+    written = time.perf_counter() - t1
     total = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux reports KiB
 
     print(f"floor: one query for the two latest checks per keyword: {floor:.2f} s ({floor_rows} rows)")
-    print(f"report build: {built:.2f} s ({len(report.rows)} rows, {len(report.confirmed_drops)} confirmed drops, "
-          f"{len(report.watching)} watching)")
-    for name, secs, size in timings:
-        print(f"render {name}: {secs:.2f} s ({size / 2**20:.1f} MB)")
+    print(f"report built: {built:.2f} s ({len(report.rows)} rows, {len(report.confirmed_drops)} confirmed drops, "
+          f"{len(report.watching)} watching, {len(report.suggestions)} suggestions; jieba's dictionary loaded)")
+    print(f"files written: {written:.2f} s (" + ", ".join(f"{p.suffix[1:]} {p.stat().st_size / 2**20:.1f} MB"
+                                                  for p in paths) + ")")
     print(f"total: {total:.2f} s = {total / floor:.1f} x the floor; peak RSS {peak / 2**20:.0f} MB "
           f"(before the report: {rss_before / 1024:.0f} MB)")
     print(f"target: under 5 s and 400 MB -> {'met' if total < 5 and peak < 400 * 2**20 else 'NOT met'}")

@@ -149,6 +149,8 @@ def test_help_has_an_example():
 
 
 def test_registered_on_the_seowatch_command():
+    import click
+
     from seowatch.scheduler import cli
 
-    assert "report" in cli.commands
+    assert cli.get_command(click.Context(cli), "report").name == "report"

@@ -115,3 +115,18 @@ print(json.dumps({{"same": a is b, "calls": len(calls), "tmp_dir": jieba.dt.tmp_
     assert (data / CACHE_FILE).is_file()
     assert got["second"] < got["first"] / 100
     assert out.stderr.strip() == ""  # jieba's "Building prefix dict" chatter is silenced
+
+
+def test_tfidf_weights_equal_jieba_analyse_with_the_same_stop_words(jieba_cache_dir):
+    """extract_tags reads jieba.analyse's IDF table itself (no part-of-speech tables loaded) and must
+    weigh words exactly as jieba.analyse.extract_tags does."""
+    import jieba.analyse
+
+    from seowatch.keywords.normalize import normalize_passage
+
+    tok = get_tokenizer(TokenizerOptions(str(jieba_cache_dir)))
+    text = ("整合营销方案。整合营销方案哪家好。我们的整合营销方案。营销策划 网络营销公司提供全网营销推广服务，"
+            "整合营销传播方案 The best SEO tools for 2026")
+    reference = jieba.analyse.TFIDF()
+    reference.stop_words = set(reference.STOP_WORDS) | set(tok.stop_words)
+    assert tok.extract_tags(text) == reference.extract_tags(normalize_passage(text), topK=20, withWeight=True)

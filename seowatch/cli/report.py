@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -53,9 +55,40 @@ def report_path(out_dir: Path, domain: str, day: date, fmt: str) -> Path:
     return out_dir / f"{domain}-{day.isoformat()}.{FORMATS[fmt][0]}"
 
 
+@contextmanager
+def collections_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a report is built or written.
+
+    A report of thousands of keywords allocates about a million small objects that all live until
+    it is written; the collector would scan them again and again with nothing to free (a quarter of
+    the report's time at 10,000 keywords). Reference counting still frees what is dropped.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def write_report(rep: Report, out_dir: Path, domain: str, formats: Sequence[str] = tuple(FORMATS)) -> list[Path]:
+    """Write the report in each format; the paths written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    with collections_paused():
+        for fmt in formats:
+            _, render, encoding = FORMATS[fmt]
+            path = report_path(out_dir, domain, rep.run_date, fmt)
+            path.write_text(render(rep), encoding=encoding, newline="")
+            paths.append(path)
+    return paths
+
+
 def build_site_report(app: App, site_cfg: SiteConfig, day: str | None) -> Report | str:
     """The site's report for `day` (default: its latest day with checks), or why there is none."""
-    with session_scope(app.engine) as session:
+    tokenizer = _tokenizer(app)  # jieba's dictionary loads faster before the report fills the heap
+    with collections_paused(), session_scope(app.engine) as session:
         site = site_by_domain(session, site_cfg.domain)
         if site is None:
             return f"{site_cfg.label}: nothing stored yet (run `seowatch crawl` first)"
@@ -75,7 +108,7 @@ def build_site_report(app: App, site_cfg: SiteConfig, day: str | None) -> Report
                 return f"{site_cfg.label}: no checks stored up to {today} (run `seowatch crawl` first)"
         news = partner_news(session, site.id, run_date)
         rep = build_report(session, site_cfg, site.id, run_date, app.config.report, app.now(), partners=news.changes)
-        rep.suggestions = report_suggestions(session, site.id, rep, app.config.report, news.lost_links, _tokenizer(app))
+        rep.suggestions = report_suggestions(session, site.id, rep, app.config.report, news.lost_links, tokenizer)
         return rep
 
 
@@ -123,11 +156,7 @@ def report(app: App, site: str | None, day: str | None, formats: str, out: Path 
             code = EXIT_FAILED
             continue
         try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-            for fmt in wanted:
-                _, render, encoding = FORMATS[fmt]
-                path = report_path(out_dir, site_cfg.domain, rep.run_date, fmt)
-                path.write_text(render(rep), encoding=encoding, newline="")
+            for path in write_report(rep, out_dir, site_cfg.domain, wanted):
                 click.echo(str(path))
         except OSError as exc:
             fail(f"cannot write the report to {out_dir}: {exc.strerror or exc}", EXIT_FAILED)

@@ -234,12 +234,10 @@ def step_audit(ctx: Context, run: SiteRun, site_cfg: SiteConfig, keywords: list,
 
 
 def step_files(ctx: Context, run: SiteRun, site_cfg: SiteConfig, rep: Report):
-    from seowatch.cli.report import FORMATS, report_path
+    from seowatch.cli.report import FORMATS, write_report
 
     out_dir = ctx.app.config.resolve_path(ctx.app.config.report.output_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for fmt, (_, render, encoding) in FORMATS.items():
-        report_path(out_dir, site_cfg.domain, rep.run_date, fmt).write_text(render(rep), encoding=encoding, newline="")
+    write_report(rep, out_dir, site_cfg.domain)
     return OK, f"{len(FORMATS)} files ({', '.join(FORMATS)}) in {out_dir}", None
 
 

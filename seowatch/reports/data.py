@@ -39,9 +39,14 @@ def expected_keys(site_engines: Sequence[str], site_devices: Sequence[str], keyw
     return keys
 
 
-def active_keywords(session: Session, site_id: int) -> list[Keyword]:
-    q = select(Keyword).where(Keyword.site_id == site_id, Keyword.active.is_(True)).order_by(Keyword.id)
-    return list(session.exec(q))
+_KEYWORD_COLUMNS = (Keyword.id, Keyword.text, Keyword.normalized, Keyword.group_name, Keyword.engines,
+                    Keyword.volume, Keyword.target)
+
+
+def active_keywords(session: Session, site_id: int) -> list:
+    """The site's active keywords as plain rows (attributes as on Keyword): reports read thousands."""
+    q = select(*_KEYWORD_COLUMNS).where(Keyword.site_id == site_id, Keyword.active.is_(True)).order_by(Keyword.id)
+    return rows(session, q).all()
 
 
 def checks_of_day(session: Session, site_id: int, day: date) -> dict[Key, tuple]:
@@ -76,7 +81,7 @@ def known_history(
     rest of the lookback through the keyword index.
     """
     out: dict[Key, list[Observation]] = defaultdict(list)
-    days = _check_days(session, site_id, before, per_key)
+    days = _check_days(session, site_id, before, per_key)  # the last check days first
     if days:
         q = (
             select(*_CHECK_COLUMNS)
@@ -185,7 +190,7 @@ def keyword_rows(
 ) -> list[KeywordRow]:
     """One judged row per expected key: today's check against the known ones before it."""
     today = checks_of_day(session, site_id, run_date)
-    history = known_history(session, site_id, run_date, keys, lookback_days, per_key=4)
+    history = known_history(session, site_id, run_date, keys, lookback_days, per_key=3)
 
     # Observations are only needed where a drop is in play (today's or the previous day's).
     pairs: set[tuple[int, date]] = set()

@@ -59,14 +59,16 @@ SUGGESTION_LABELS = {
 COMPARE_LABELS = {"previous": "previous check", "week": "7 days ago", "month": "28 days ago"}
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
-_SPACE = re.compile(r"\s+")
 
 
 def clean(text: object) -> str:
     """One line of text: control characters removed, runs of whitespace made one space."""
     if text is None:
         return ""
-    return _SPACE.sub(" ", _CONTROL.sub("", str(text))).strip()
+    s = text if isinstance(text, str) else str(text)
+    if not s.isprintable():  # rare: line breaks, tabs, controls (str.split() folds the same spaces as \s+)
+        s = _CONTROL.sub("", s)
+    return " ".join(s.split())
 
 
 def safe_url(url: str | None) -> str | None:

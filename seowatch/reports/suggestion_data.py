@@ -15,8 +15,9 @@ from seowatch.reports.model import CANNIBALIZED, Report, Suggestion
 from seowatch.reports.partner_changes import LostLink
 from seowatch.reports.suggestion_basis import Key, PageFacts
 from seowatch.reports.suggestions import suggest
+from seowatch.store.database import rows as rows_of
 from seowatch.store.ideas import serp_evidence
-from seowatch.store.models import KIND_ORGANIC, Keyword, PageAuditRecord, RankCheck, SerpResult
+from seowatch.store.models import KIND_ORGANIC, ROLE_OURS, ROLE_TARGET, Keyword, PageAuditRecord, RankCheck, SerpResult
 
 IDEA_KEYWORDS = 100  # keywords whose result pages feed the report's ideas: the highest volumes first
 
@@ -43,15 +44,17 @@ def page_facts(row: Any, keyword: str) -> PageFacts:
     )
 
 
-def _keywords(session: Session, site_id: int) -> dict[int, Keyword]:
-    q = select(Keyword).where(Keyword.site_id == site_id, Keyword.active.is_(True))
-    return {k.id: k for k in session.exec(q)}
+def _keywords(session: Session, site_id: int) -> dict[int, Any]:
+    """The site's active keywords as plain rows (attributes as on Keyword)."""
+    from seowatch.reports.data import active_keywords
+
+    return {k.id: k for k in active_keywords(session, site_id)}
 
 
 def latest_audits(session: Session, keywords: dict[int, Keyword], day: date,
                   ) -> tuple[list[PageFacts], dict[tuple[int, str], PageFacts]]:
-    """Each keyword's audits of its latest audit day up to `day`, and for each (keyword, page) the audit
-    before that day."""
+    """Each keyword's audits of its latest audit day up to `day`, and for each (keyword, page of ours) the
+    audit before that day."""
     if not keywords:
         return [], {}
     ids = list(keywords)
@@ -61,22 +64,24 @@ def latest_audits(session: Session, keywords: dict[int, Keyword], day: date,
         .group_by(_A.keyword_id)
         .subquery()
     )
-    rows = session.exec(
+    rows = rows_of(
+        session,
         select(*_COLUMNS)
         .join(latest, and_(_A.keyword_id == latest.c.keyword_id, _A.day == latest.c.day))
-        .order_by(_A.keyword_id, _A.id)
+        .order_by(_A.keyword_id, _A.id),
     ).all()
     audits = [page_facts(r, keywords[r.keyword_id].text) for r in rows]
     days = {a.keyword_id: a.day for a in audits}
+    # Earlier audits explain changes to our own pages only (suggestions compare competitors as they are now).
     before = (
         select(_A.keyword_id, _A.url_hash, func.max(_A.day).label("day"))
         .join(latest, _A.keyword_id == latest.c.keyword_id)
-        .where(_A.day < latest.c.day)
+        .where(_A.day < latest.c.day, _A.role.in_((ROLE_OURS, ROLE_TARGET)))
         .group_by(_A.keyword_id, _A.url_hash)
         .subquery()
     )
     previous: dict[tuple[int, str], PageFacts] = {}
-    for r in session.exec(select(*_COLUMNS).join(before, and_(
+    for r in rows_of(session, select(*_COLUMNS).join(before, and_(
             _A.keyword_id == before.c.keyword_id, _A.url_hash == before.c.url_hash, _A.day == before.c.day))):
         if r.day < days.get(r.keyword_id, r.day):
             previous[(r.keyword_id, r.url)] = page_facts(r, keywords[r.keyword_id].text)
