@@ -208,7 +208,9 @@ class ReportConfig(_Strict):
     # observation or by the next check. "next_check": only the next scheduled check confirms.
     confirm_drops: Literal["recheck", "next_check"] = "recheck"
     output_dir: str = "reports"
-    title_max_chars: dict[str, int] = {"baidu": 30, "baidu_mobile": 30, "sogou": 30, "so360": 30, "bing": 60, "google": 60}
+    # Chinese characters of a title each engine shows (a Latin letter or digit counts half).
+    title_max_chars: dict[str, int] = {"baidu": 30, "baidu_mobile": 30, "sogou": 30, "so360": 30, "bing": 30,
+                                       "google": 30}
     top_results: Annotated[int, Field(ge=1, le=10)] = 3  # competitors' pages compared in suggestions
 
 

@@ -387,13 +387,7 @@ def smtp_server():
     returns (controller, recorder, port); every server is stopped at the end of the test."""
     import ssl
 
-    from aiosmtpd.controller import Controller
-
-    class PortZeroController(Controller):
-        def _trigger_server(self):
-            # aiosmtpd 1.4 connects to self.port to wake the server: use the port the OS chose.
-            self.port = self.server.sockets[0].getsockname()[1]
-            super()._trigger_server()
+    from seowatch.sandbox.smtp import PortZeroController
 
     started = []
 

@@ -57,6 +57,41 @@ keywords = [
   { keyword = "网络营销公司", group = "营销", volume = 1300, tags = ["核心"] },
 ]
 # keywords_file = "keywords.csv"  # columns: keyword, group, tags, engines, volume, target (CSV or XLSX)
+# recipients = ["seo@example.com"]  # this site's alert email (default: [email] recipients)
+
+# Link-exchange (友情链接) partners: where our link should be, and what it should say.
+# [[sites.partners]]
+# page = "https://www.partner.cn/links.html"    # the partner page carrying our link
+# target = "https://www.example.com/"           # optional: the URL it must link to (default: any page of ours)
+# anchor = "整合营销"                             # optional: the agreed anchor text
+# our_page = "https://www.example.com/links.html"  # optional: our page linking back to them
+# contact = "QQ 12345678"
+# (or: partners_file = "partners.csv" under [[sites]], columns page, target, anchor, our_page, note, contact)
+
+[partners]
+failures_before_lost = 2          # timeouts / 5xx in a row before a partner counts as lost (a removed link: at once)
+every_days = 7                    # run-daily checks partners this often
+
+[report]
+output_dir = "reports"            # in data_dir
+confirm_drops = "recheck"         # re-check dropped keywords the same day; "next_check" waits for the next run
+drop_threshold = { top10 = 3, top30 = 5, beyond = 10 }   # positions a move must reach, by where it was
+
+[alerts]
+coverage_floor = 0.8              # under this share of known checks: one "crawler blocked" alert, no drop alerts
+# report_url = "https://seo.example.com/reports/{domain}-{date}.html"
+# attach_report = true
+
+# [email]
+# host = "smtp.exmail.qq.com"
+# security = "ssl"                # "starttls" (587), "ssl" (465) or "none" (25)
+# username_env = "SEOWATCH_SMTP_USER"       # the environment variables holding the login
+# password_env = "SEOWATCH_SMTP_PASSWORD"
+# sender = "seowatch <seo@example.com>"
+# recipients = ["seo@example.com"]
+
+# [chat]
+# urls_env = ["SEOWATCH_DINGTALK_URL"]      # each variable holds an Apprise URL, e.g. dingtalk://TOKEN/
 
 # `seowatch schedule` runs these jobs in one long-running process (or use cron: seowatch cron-example).
 # cron is "minute hour day-of-month month weekday", read as cron reads it (weekday 0 or 7 = Sunday).
@@ -109,23 +144,42 @@ def check_config(app: App) -> None:
     Example:
       seowatch -c seowatch.toml check-config
     """
+    from seowatch.config import site_partners
+    from seowatch.keywords.tokenize import TokenizerError, read_user_dict
+
     try:
         config = load_config(app.config_path)
         summaries = []
         for site in config.sites:
             keywords = site_keywords(config, site)
             distinct = {normalize(k.keyword) for k in keywords}
-            summaries.append((site, len(keywords), len(distinct)))
+            summaries.append((site, len(keywords), len(distinct), len(site_partners(config, site))))
     except ConfigError as exc:
         fail(str(exc), EXIT_CONFIG)
-    for name, ec in config.engines.items():
-        if ec.api_key_env and ec.api_key_env not in app.environ:
-            click.echo(f"warning: engines.{name}.api_key_env names {ec.api_key_env}, which is not set here", err=True)
+    if config.keywords.user_dict:
+        try:
+            read_user_dict(config.resolve_path(config.keywords.user_dict))
+        except TokenizerError as exc:
+            fail(f"{app.config_path}: keywords.user_dict: {exc}", EXIT_CONFIG)
+    for key, env_name in _named_secrets(config):
+        if env_name not in app.environ:
+            click.echo(f"warning: {key} names {env_name}, which is not set here", err=True)
     click.echo(f"{app.config_path}: ok")
     click.echo(f"database: {config.database_url}")
-    for site, n, distinct in summaries:
+    for site, n, distinct, partners in summaries:
         dup = f" ({n - distinct} variants folded)" if n != distinct else ""
-        click.echo(f"site {site.label}: {distinct} keywords{dup} on {', '.join(site.engines)}, depth {site.depth}")
+        click.echo(f"site {site.label}: {distinct} keywords{dup} on {', '.join(site.engines)}, depth {site.depth}"
+                   + (f", {partners} partner{'s' if partners != 1 else ''}" if partners else ""))
+
+
+def _named_secrets(config) -> list[tuple[str, str]]:
+    """(key path, environment variable) for every secret the config names."""
+    out = [(f"engines.{name}.api_key_env", ec.api_key_env) for name, ec in config.engines.items() if ec.api_key_env]
+    if config.email is not None:
+        out += [(f"email.{k}", v) for k, v in (("username_env", config.email.username_env),
+                                               ("password_env", config.email.password_env)) if v]
+    out += [(f"chat.urls_env[{i}]", v) for i, v in enumerate(config.chat.urls_env)]
+    return out
 
 
 COMMANDS = [init, check_config]
