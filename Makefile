@@ -24,6 +24,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/parse.py
+	$(PY) bench/keywords.py
+	$(PY) bench/report.py
+	$(PY) bench/crawl.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
