@@ -13,13 +13,11 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from seowatch.cli import EXIT_CONFIG, EXIT_FAILED, App, fail, parse_day, pass_app
 from seowatch.config import ConfigError, SiteConfig, site_keywords
 from seowatch.crawlers.engines import device_for
-from seowatch.crawlers.settings import backoff_seconds, crawl_settings
 from seowatch.keywords.normalize import normalize
 from seowatch.store.database import optimize, session_scope
 from seowatch.store.models import STATUS_NOT_RANKED, STATUS_RANKED, STATUS_UNKNOWN, Keyword, RankCheck
@@ -102,7 +100,7 @@ class CrawlSummary:
 
 def run_serp_crawl(app: App, jobs: list[dict[str, Any]], *, fast: bool, show_progress: bool) -> CrawlSummary:
     """Run the SERP spider in a child process, with a progress bar on the terminal."""
-    from seowatch.crawlers.runner import run_child
+    from seowatch.cli.childcrawl import run_spider
 
     cfg = app.config
     engines_used = sorted({j["engine"] for j in jobs})
@@ -114,49 +112,19 @@ def run_serp_crawl(app: App, jobs: list[dict[str, Any]], *, fast: bool, show_pro
         engines[name] = {"base_url": ec.base_url, "params": dict(ec.params), "api_key_env": ec.api_key_env}
     if "serpapi" in engines_used and not cfg.engine("serpapi").api_key_env:
         fail(f"{app.config_path}: engines.serpapi.api_key_env: required to use the serpapi engine", EXIT_CONFIG)
-    log_dir = cfg.data_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    spec = {
-        "spider": "serp",
-        "database_url": cfg.database_url,
-        "settings": crawl_settings(cfg.politeness, engines_used, fast=fast, database_url=cfg.database_url,
-                                   log_file=str(log_dir / "crawl.log")),
-        "spider_args": {
-            "jobs": jobs, "engines": engines, "retries": cfg.politeness.retries,
-            "backoff": backoff_seconds(cfg.politeness, fast),
-        },
-    }
     statuses: Counter = Counter()
     reasons: Counter = Counter()
-    finished: dict[str, Any] = {}
-    output: list[str] = []
-    progress = Progress(
-        TextColumn("[bold]crawl"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[note]}"),
-        TimeElapsedColumn(), console=Console(stderr=True), disable=not show_progress, transient=True,
-    )
-    with progress:
-        task = progress.add_task("crawl", total=len(jobs), note="")
 
-        def on_event(event: dict[str, Any]) -> None:
-            kind = event.get("event")
-            if kind == "check":
-                statuses[event["status"]] += 1
-                if event["status"] == STATUS_UNKNOWN:
-                    reasons[event.get("reason") or "unknown"] += 1
-                note = f"{statuses[STATUS_UNKNOWN]} unknown" if statuses[STATUS_UNKNOWN] else ""
-                progress.update(task, advance=1, note=note)
-            elif kind == "finished":
-                finished.update(event)
-            elif kind == "output":
-                output.append(event["line"])
+    def on_check(event: dict[str, Any]) -> str:
+        statuses[event["status"]] += 1
+        if event["status"] == STATUS_UNKNOWN:
+            reasons[event.get("reason") or "unknown"] += 1
+        return f"{statuses[STATUS_UNKNOWN]} unknown" if statuses[STATUS_UNKNOWN] else ""
 
-        code = run_child(spec, on_event, workdir=cfg.data_dir / "tmp", env=app.environ)
+    code = run_spider(app, "serp", engines_used, {"jobs": jobs, "engines": engines}, fast=fast, total=len(jobs),
+                      item_event="check", on_item=on_check, show_progress=show_progress, label="crawl")
     optimize(app.engine)
-    if code != 0 or not finished:
-        tail = "\n".join(output[-20:])
-        click.echo(f"seowatch: the crawl failed (exit {code}); see {log_dir / 'crawl.log'}" + (f"\n{tail}" if tail else ""),
-                   err=True)
-    return CrawlSummary(len(jobs), statuses, reasons, code if code != 0 or finished else EXIT_FAILED)
+    return CrawlSummary(len(jobs), statuses, reasons, code)
 
 
 def change_text(check: RankCheck, prev: RankCheck | None) -> str:

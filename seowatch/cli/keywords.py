@@ -10,7 +10,6 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from seowatch.cli import EXIT_CONFIG, EXIT_FAILED, App, echo_json, fail, parse_day, pass_app
@@ -279,51 +278,20 @@ def run_audit_crawl(app: App, jobs: list, day: date, *, fast: bool, show_progres
     """Run the audit spider in a child process with a progress bar; returns its exit status."""
     from urllib.parse import urlsplit
 
-    from seowatch.crawlers.runner import run_child
-    from seowatch.crawlers.settings import backoff_seconds, crawl_settings
+    from seowatch.cli.childcrawl import run_spider
     from seowatch.keywords.tokenize import TokenizerOptions
 
-    cfg = app.config
-    log_dir = cfg.data_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    hosts = sorted({urlsplit(j.url).hostname or j.url for j in jobs})
-    spec = {
-        "spider": "audit",
-        "database_url": cfg.database_url,
-        "settings": crawl_settings(cfg.politeness, hosts, fast=fast, database_url=cfg.database_url,
-                                   log_file=str(log_dir / "crawl.log")),
-        "spider_args": {
-            "jobs": [j.to_dict() for j in jobs], "day": day.isoformat(),
-            "tokenizer": TokenizerOptions.from_config(cfg).to_dict(),
-            "retries": cfg.politeness.retries, "backoff": backoff_seconds(cfg.politeness, fast),
-        },
-    }
-    finished: dict[str, Any] = {}
-    output: list[str] = []
-    progress = Progress(TextColumn("[bold]audit"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[note]}"),
-                        TimeElapsedColumn(), console=Console(stderr=True), disable=not show_progress, transient=True)
     failed = Counter()
-    with progress:
-        task = progress.add_task("audit", total=len(jobs), note="")
 
-        def on_event(event: dict[str, Any]) -> None:
-            kind = event.get("event")
-            if kind == "audit":
-                if event.get("status") is None:
-                    failed["unreachable"] += 1
-                progress.update(task, advance=1, note=f"{failed['unreachable']} unreachable" if failed else "")
-            elif kind == "finished":
-                finished.update(event)
-            elif kind == "output":
-                output.append(event["line"])
+    def on_audit(event: dict[str, Any]) -> str:
+        if event.get("status") is None:
+            failed["unreachable"] += 1
+        return f"{failed['unreachable']} unreachable" if failed else ""
 
-        code = run_child(spec, on_event, workdir=cfg.data_dir / "tmp", env=app.environ)
-    if code != 0 or not finished:
-        tail = "\n".join(output[-20:])
-        click.echo(f"seowatch: the audit failed (exit {code}); see {log_dir / 'crawl.log'}" + (f"\n{tail}" if tail else ""),
-                   err=True)
-        return code or EXIT_FAILED
-    return 0
+    args = {"jobs": [j.to_dict() for j in jobs], "day": day.isoformat(),
+            "tokenizer": TokenizerOptions.from_config(app.config).to_dict()}
+    return run_spider(app, "audit", {urlsplit(j.url).hostname or j.url for j in jobs}, args, fast=fast,
+                      total=len(jobs), item_event="audit", on_item=on_audit, show_progress=show_progress, label="audit")
 
 
 def _cut(text: str | None, n: int = 36) -> str:

@@ -14,7 +14,6 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from seowatch.cli import EXIT_CONFIG, EXIT_FAILED, App, echo_json, fail, parse_day, pass_app
@@ -76,50 +75,21 @@ def run_partner_crawl(app: App, jobs: list[dict[str, Any]], *, fast: bool, show_
     """Run the partner spider in a child process, with a progress bar on the terminal."""
     from urllib.parse import urlsplit
 
-    from seowatch.crawlers.runner import run_child
-    from seowatch.crawlers.settings import backoff_seconds, crawl_settings
+    from seowatch.cli.childcrawl import run_spider
 
-    cfg = app.config
-    log_dir = cfg.data_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    hosts = sorted({urlsplit(j["page"]).hostname or "" for j in jobs} - {""})
-    spec = {
-        "spider": "partners",
-        "database_url": cfg.database_url,
-        "settings": crawl_settings(cfg.politeness, hosts, fast=fast, database_url=cfg.database_url,
-                                   log_file=str(log_dir / "crawl.log")),
-        "spider_args": {
-            "jobs": jobs, "retries": cfg.politeness.retries, "backoff": backoff_seconds(cfg.politeness, fast),
-            "failures_before_lost": cfg.partners.failures_before_lost,
-        },
-    }
     run = PartnerRun(len(jobs))
-    finished: dict[str, Any] = {}
-    output: list[str] = []
-    progress = Progress(
-        TextColumn("[bold]partners"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[note]}"),
-        TimeElapsedColumn(), console=Console(stderr=True), disable=not show_progress, transient=True,
+
+    def on_partner(event: dict[str, Any]) -> str:
+        run.events.append(event)
+        failing = sum(1 for e in run.events if e.get("status") != OK)
+        return f"{failing} not ok" if failing else ""
+
+    hosts = {urlsplit(j["page"]).hostname or "" for j in jobs} - {""}
+    run.exit_code = run_spider(
+        app, "partners", hosts, {"jobs": jobs, "failures_before_lost": app.config.partners.failures_before_lost},
+        fast=fast, total=len(jobs), item_event="partner", on_item=on_partner, show_progress=show_progress,
+        label="partner check",
     )
-    with progress:
-        task = progress.add_task("partners", total=len(jobs), note="")
-
-        def on_event(event: dict[str, Any]) -> None:
-            kind = event.get("event")
-            if kind == "partner":
-                run.events.append(event)
-                failing = sum(1 for e in run.events if e.get("status") != OK)
-                progress.update(task, advance=1, note=f"{failing} not ok" if failing else "")
-            elif kind == "finished":
-                finished.update(event)
-            elif kind == "output":
-                output.append(event["line"])
-
-        code = run_child(spec, on_event, workdir=cfg.data_dir / "tmp", env=app.environ)
-    if code != 0 or not finished:
-        tail = "\n".join(output[-20:])
-        click.echo(f"seowatch: the partner check failed (exit {code}); see {log_dir / 'crawl.log'}"
-                   + (f"\n{tail}" if tail else ""), err=True)
-        run.exit_code = EXIT_FAILED
     return run
 
 
