@@ -1,11 +1,10 @@
 """The report over a stored multi-day history: categories where expected, metrics, and day-D purity."""
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from seowatch.config import ReportConfig, SiteConfig
+from seowatch.config import KeywordSpec, ReportConfig, SiteConfig
 from seowatch.keywords.normalize import normalize
 from seowatch.reports.build import build_report
 from seowatch.reports.model import CONFIRMED, LOST, NEW, UNKNOWN, URL_CHANGED, WATCHING
@@ -17,15 +16,6 @@ D1 = date(2026, 11, 20)
 NOW = datetime(2026, 11, 25, tzinfo=timezone.utc)
 SITE = SiteConfig(domain="example.com", engines=("baidu",), competitors=("rival.cn",))
 
-
-@dataclass
-class Spec:
-    keyword: str
-    group: str | None = None
-    tags: tuple = ()
-    engines: tuple = ()
-    volume: int | None = None
-    target: str | None = None
 
 
 def put(s, kw_id, day, pos=None, status=None, url="https://www.example.com/a", rival=None, reason=None, at=None):
@@ -52,8 +42,9 @@ def put(s, kw_id, day, pos=None, status=None, url="https://www.example.com/a", r
 def store(db_engine):
     with session_scope(db_engine) as s:
         site = ensure_site(s, "example.com")
-        kws = sync_keywords(s, site, [Spec("整合营销", volume=1000), Spec("网络营销"), Spec("SEO优化"),
-                                      Spec("短视频营销"), Spec("品牌策划")], normalize).keywords
+        specs = [KeywordSpec(keyword="整合营销", volume=1000)] + [
+            KeywordSpec(keyword=k) for k in ("网络营销", "SEO优化", "短视频营销", "品牌策划")]
+        kws = sync_keywords(s, site, specs, normalize).keywords
         a, b, c, d, e = (k.id for k in kws)
         for i in range(3):  # three stable days
             day = D1 + timedelta(days=i)

@@ -1,12 +1,11 @@
 """The audit spider against the sandbox's virtual hosts (proxy mode), stored on SQLite and PostgreSQL:
 which pages are chosen, every finding recorded, and the changes between two days explained."""
 
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 import pytest
 
-from seowatch.config import PolitenessConfig
+from seowatch.config import KeywordSpec, PolitenessConfig
 from seowatch.crawlers.auditchanges import audit_changes
 from seowatch.crawlers.runner import run_child
 from seowatch.crawlers.settings import crawl_settings
@@ -30,15 +29,6 @@ from tests.conftest import (
 DAY1, DAY2 = date(2026, 11, 23), date(2026, 11, 24)
 NOW = datetime(2026, 11, 24, 8, tzinfo=timezone.utc)
 
-
-@dataclass
-class Spec:
-    keyword: str
-    group: str | None = None
-    tags: tuple = ()
-    engines: tuple = ()
-    volume: int | None = None
-    target: str | None = None
 
 
 def store_check(engine, kw, day, our_rank):
@@ -78,7 +68,7 @@ def run_audit(db_url, sandbox, jobs, day, tmp_path):
 def keywords(db_engine):
     with session_scope(db_engine) as s:
         site = ensure_site(s, "ours-test.cn")
-        synced = sync_keywords(s, site, [Spec("整合营销"), Spec("网络营销公司", target=AUDIT_NOWHERE)], normalize)
+        synced = sync_keywords(s, site, [KeywordSpec(keyword="整合营销"), KeywordSpec(keyword="网络营销公司", target=AUDIT_NOWHERE)], normalize)
     return site, {k.text: k for k in synced.keywords}
 
 

@@ -1,11 +1,11 @@
 """The rank store on SQLite and PostgreSQL: one check per key and day, history kept, unknowns skipped."""
 
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 
 import pytest
 from sqlmodel import select
 
+from seowatch.config import KeywordSpec
 from seowatch.keywords.normalize import normalize
 from seowatch.store.database import current_revision, session_scope
 from seowatch.store.models import RankCheck, SerpPageRecord, SerpResult
@@ -23,15 +23,6 @@ from seowatch.store.ranks import (
 NOW = datetime(2026, 11, 24, 8, tzinfo=timezone.utc)
 
 
-@dataclass
-class Spec:
-    keyword: str
-    group: str | None = None
-    tags: tuple = ()
-    engines: tuple = ()
-    volume: int | None = None
-    target: str | None = None
-
 
 def outcome(kw_id, day, status, position=None, reason=None, n_results=3):
     check = RankCheck(keyword_id=kw_id, engine="baidu", device="desktop", day=day, status=status,
@@ -46,7 +37,7 @@ def outcome(kw_id, day, status, position=None, reason=None, n_results=3):
 def site_and_keyword(db_engine):
     with session_scope(db_engine) as s:
         site = ensure_site(s, "example.com")
-        sync = sync_keywords(s, site, [Spec("整合营销")], normalize)
+        sync = sync_keywords(s, site, [KeywordSpec(keyword="整合营销")], normalize)
     return site, sync.keywords[0]
 
 
@@ -99,11 +90,11 @@ def test_previous_known_skips_unknown_days(db_engine, site_and_keyword):
 def test_keyword_variants_are_folded_and_reported(db_engine):
     with session_scope(db_engine) as s:
         site = ensure_site(s, "example.com")
-        sync = sync_keywords(s, site, [Spec("整合营销"), Spec("整合營銷"), Spec("整合 营销"), Spec("SEO优化")], normalize)
+        sync = sync_keywords(s, site, [KeywordSpec(keyword="整合营销"), KeywordSpec(keyword="整合營銷"), KeywordSpec(keyword="整合 营销"), KeywordSpec(keyword="SEO优化")], normalize)
         assert [k.text for k in sync.keywords] == ["整合营销", "SEO优化"]
         assert sync.variants == [("整合營銷", "整合营销"), ("整合 营销", "整合营销")]
     with session_scope(db_engine) as s:
-        sync = sync_keywords(s, site, [Spec("SEO优化")], normalize)
+        sync = sync_keywords(s, site, [KeywordSpec(keyword="SEO优化")], normalize)
         assert sync.deactivated == ["整合营销"]
 
 
@@ -150,7 +141,7 @@ def test_a_batch_of_checks_is_stored_like_one_at_a_time(db_engine):
 
     with session_scope(db_engine) as s:
         site = ensure_site(s, "example.com")
-        a, b, c = sync_keywords(s, site, [Spec("整合营销"), Spec("网络营销"), Spec("SEO优化")], normalize).keywords
+        a, b, c = sync_keywords(s, site, [KeywordSpec(keyword="整合营销"), KeywordSpec(keyword="网络营销"), KeywordSpec(keyword="SEO优化")], normalize).keywords
     day = date(2026, 11, 24)
     with session_scope(db_engine) as s:
         save_check(s, outcome(a.id, day, "ranked", 3))
