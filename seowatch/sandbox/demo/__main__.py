@@ -16,6 +16,7 @@ import email
 import email.policy
 import json
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -59,6 +60,20 @@ port = {smtp_port}
 security = "none"
 sender = "seowatch demo <seowatch@yingxiao-demo.cn>"
 
+[schedule]                # `seowatch schedule` runs these (the demo runs "daily-report" once, at once)
+timezone = "{timezone}"
+
+[[schedule.jobs]]
+name = "daily"
+command = "run-daily"
+cron = "0 6 * * *"
+args = ["--fast"]         # the sandbox only: never against real engines
+
+[[schedule.jobs]]
+name = "daily-report"
+command = "report"
+cron = "30 8 * * *"
+
 [[sites]]
 domain = "yingxiao-demo.cn"
 name = "营销Demo"
@@ -92,6 +107,25 @@ def _seowatch(config: Path, *args: str, check: bool = True) -> int:
     if check and code not in (0, 3):  # 3: partial success (the demo has a captcha on purpose)
         raise SystemExit(f"demo: `seowatch {' '.join(args)}` failed with exit status {code}")
     return code
+
+
+def _run_scheduler_once(config: Path, log: Path, job: str, timeout: float = 120.0) -> None:
+    """Start `seowatch schedule --run-now JOB`, wait until the log says the job ended, stop it with SIGTERM."""
+    cmd = [sys.executable, "-m", "seowatch", "-c", str(config), "schedule", "--run-now", job]
+    print(f"$ seowatch schedule --run-now {job}   (stopped with SIGTERM once the job has run)", flush=True)
+    start = log.stat().st_size if log.exists() else 0
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
+    ended = False
+    while time.monotonic() < deadline and proc.poll() is None and not ended:
+        time.sleep(0.2)
+        text = log.read_text("utf-8", "replace")[start:] if log.exists() else ""
+        ended = f"job {job} finished" in text
+    proc.send_signal(signal.SIGTERM)
+    code = proc.wait(timeout=60)
+    text = log.read_text("utf-8", "replace")[start:] if log.exists() else ""
+    print(textwrap.indent("\n".join(text.splitlines()[-8:]), "  | "))
+    print(f"  scheduler exit status {code} after SIGTERM")
 
 
 def _print_mail(raw: bytes) -> None:
@@ -151,6 +185,10 @@ def main() -> int:
             _seowatch(config, "audit", "--stored", "--date", day2, "--keyword", "整合营销", "--keyword", "品牌营销策划")
             _banner("The day-2 report")
             _seowatch(config, "report", "--date", day2)
+
+            _banner("seowatch schedule: the demo's jobs, one run at once, then SIGTERM")
+            _seowatch(config, "schedule", "--list")
+            _run_scheduler_once(config, out / "data" / "logs" / "schedule.log", "daily-report")
     finally:
         smtp.stop()
 
