@@ -150,7 +150,8 @@ def position_text(check: RankCheck) -> str:
     if check.status == STATUS_RANKED:
         return str(check.position) + (" (asset)" if check.owner_kind == "asset" else "")
     if check.status == STATUS_NOT_RANKED:
-        return f"not in top {check.depth_scanned}"
+        # depth_scanned 0: the engine said it found nothing for the keyword
+        return f"not in top {check.depth_scanned}" if check.depth_scanned else "not ranked (no results)"
     return f"unknown: {check.unknown_reason}"
 
 
