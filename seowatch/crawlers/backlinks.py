@@ -25,7 +25,8 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, CData, Comment, NavigableString, Tag
 
-from seowatch.crawlers.decoding import decode_html
+from seowatch.crawlers.decoding import decode_html, header_values
+from seowatch.crawlers.parsers.text import clean
 from seowatch.crawlers.matching import SiteMatcher, domain_of, url_host
 
 HIDDEN_COMMENT = "comment"
@@ -120,11 +121,6 @@ class PageAnalysis:
         }
 
 
-def fold_space(text: str) -> str:
-    """All Unicode whitespace (NBSP and U+3000 included) as single spaces, trimmed."""
-    return " ".join(text.split())
-
-
 def is_home_page(url: str | None) -> bool | None:
     """The URL is a site's home page: path '/' (or index.html and the like) and no query."""
     if not url:
@@ -153,23 +149,6 @@ def resolve(href: str, base: str | None) -> str | None:
     except ValueError:
         return None
     return href
-
-
-def header_values(headers: Mapping[Any, Any] | Iterable[tuple[Any, Any]] | None, name: str) -> list[str]:
-    """Every value of one header from a dict, a Scrapy Headers object or (name, value) pairs."""
-    if not headers:
-        return []
-    items = headers.items() if isinstance(headers, Mapping) else headers
-    wanted = name.lower()
-    out: list[str] = []
-    for key, value in items:
-        k = key.decode("latin-1") if isinstance(key, bytes) else str(key)
-        if k.lower() != wanted:
-            continue
-        values = value if isinstance(value, (list, tuple)) else [value]
-        for v in values:
-            out.append(v.decode("latin-1") if isinstance(v, bytes) else str(v))
-    return out
 
 
 class _Targets:
@@ -255,7 +234,7 @@ def _anchor_and_alt(a: Tag) -> tuple[str, str | None]:
             stack.extend(reversed(node.contents))
         elif type(node) in (NavigableString, CData):  # not comments, scripts, declarations
             parts.append(str(node))
-    return fold_space("".join(parts)), alt
+    return clean("".join(parts)), alt
 
 
 def _rel(a: Tag) -> tuple[str, ...]:
@@ -296,7 +275,7 @@ def _soup(text: str) -> BeautifulSoup:
 
 
 def _comment_markup(comment: str) -> str:
-    text = fold_space(comment)
+    text = clean(comment)
     return "<!-- " + (text if len(text) <= 80 else text[:77] + "...") + " -->"
 
 
@@ -342,7 +321,7 @@ def _analyse(soup: BeautifulSoup, text: str, decoded, url, headers, targets: tup
                 if m is not None:
                     meta.append(m)
             elif name == "title" and title is None:
-                title = fold_space(node.get_text())
+                title = clean(node.get_text())
             elif name == "link" and canonical_markup is None and "canonical" in _rel(node):
                 href = node.get("href")
                 if isinstance(href, str):
@@ -402,4 +381,4 @@ def _robots_meta(tag: Tag) -> MetaTag | None:
     if key != "robots" and not key.endswith(("bot", "spider")):
         return None
     content = tag.get("content")
-    return MetaTag(key, fold_space(content) if isinstance(content, str) else "", _start_tag(tag))
+    return MetaTag(key, clean(content) if isinstance(content, str) else "", _start_tag(tag))

@@ -93,21 +93,27 @@ def canonical_encoding(name: str | None) -> str | None:
     return _ALIASES.get(codec, codec)
 
 
-def header_value(headers: Mapping[Any, Any] | None, name: str) -> str | None:
-    """One header from a plain dict, a Scrapy Headers object (bytes keys) or a list-valued mapping."""
+def header_values(headers: Mapping[Any, Any] | Iterable[tuple[Any, Any]] | None, name: str) -> list[str]:
+    """Every value of one header from a plain dict, a Scrapy Headers object (bytes keys, list values)
+    or (name, value) pairs, in order."""
     if not headers:
-        return None
+        return []
+    items = headers.items() if isinstance(headers, Mapping) else headers
     wanted = name.lower()
-    for key, value in headers.items():
+    out: list[str] = []
+    for key, value in items:
         k = key.decode("latin-1") if isinstance(key, bytes) else str(key)
         if k.lower() != wanted:
             continue
-        if isinstance(value, (list, tuple)):
-            value = value[-1] if value else None
-        if isinstance(value, bytes):
-            value = value.decode("latin-1")
-        return value
-    return None
+        values = value if isinstance(value, (list, tuple)) else [value]
+        out.extend(v.decode("latin-1") if isinstance(v, bytes) else str(v) for v in values if v is not None)
+    return out
+
+
+def header_value(headers: Mapping[Any, Any] | None, name: str) -> str | None:
+    """One header's value (the last, when it was sent several times), or None."""
+    values = header_values(headers, name)
+    return values[-1] if values else None
 
 
 def header_charset(headers: Mapping[Any, Any] | None) -> str | None:

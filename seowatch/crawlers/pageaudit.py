@@ -19,7 +19,8 @@ from urllib.parse import urljoin, urlsplit
 import lxml.etree
 import lxml.html
 
-from seowatch.crawlers.decoding import decode_html
+from seowatch.crawlers.decoding import decode_html, header_values
+from seowatch.crawlers.parsers.text import clean
 from seowatch.crawlers.matching import canonical_url, domain_of
 from seowatch.keywords.coverage import Coverage, PageText
 from seowatch.keywords.normalize import chinese_char_count
@@ -39,7 +40,6 @@ _BLOCK = {
 }
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_WS = re.compile(r"\s+")
 _NOT_PAGE_LINK = ("javascript:", "mailto:", "tel:", "data:", "#", "sms:", "weixin:")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\U00020000-\U0002fa1f]")
 
@@ -139,21 +139,6 @@ def unreachable(url: str, error: str, response_ms: int | None = None) -> PageAud
     return PageAudit(url=url, final_url=url, status=None, error=error, response_ms=response_ms)
 
 
-def _headers_all(headers: Mapping[Any, Any] | None, name: str) -> list[str]:
-    out: list[str] = []
-    for key, value in (headers or {}).items():
-        k = key.decode("latin-1") if isinstance(key, bytes) else str(key)
-        if k.lower() != name:
-            continue
-        values = value if isinstance(value, (list, tuple)) else [value]
-        out.extend(v.decode("latin-1") if isinstance(v, bytes) else str(v) for v in values)
-    return out
-
-
-def _clean(text: str | None) -> str:
-    return _WS.sub(" ", text or "").strip()
-
-
 def _hidden(el: Any) -> bool:
     return el.get("hidden") is not None or bool(_HIDDEN_STYLE.search(el.get("style") or ""))
 
@@ -186,7 +171,7 @@ def visible_text(root: Any) -> str:
                 parts.append("\n")
             if el is not start and el.tail:
                 parts.append(el.tail)
-    lines = (_clean(line) for line in "".join(parts).split("\n"))
+    lines = (clean(line) for line in "".join(parts).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -248,8 +233,8 @@ def audit_page(
 ) -> PageAudit:
     """Audit one fetched page. `url` is what was asked for, `final_url` where redirects ended."""
     final = final_url or url
-    x_robots = tuple(v.strip() for v in _headers_all(headers, "x-robots-tag") if v.strip())
-    content_type = next(iter(_headers_all(headers, "content-type")), None)
+    x_robots = tuple(v.strip() for v in header_values(headers, "x-robots-tag") if v.strip())
+    content_type = next(iter(header_values(headers, "content-type")), None)
     base = dict(url=url, final_url=final, status=status, redirects=tuple(redirects), response_ms=response_ms,
                 content_type=content_type, x_robots_tag=x_robots)
     if not PageAudit(**base).is_html or not body:
@@ -263,22 +248,22 @@ def audit_page(
     base_el = root.find(".//base[@href]")
     link_base = urljoin(final, base_el.get("href").strip()) if base_el is not None else final
     title_el = root.find(".//title")
-    title = _clean(title_el.text_content()) if title_el is not None else None
+    title = clean(title_el.text_content()) if title_el is not None else None
     description = None
     metas: list[tuple[str, str]] = []
     for meta in root.iter("meta"):
         name = (meta.get("name") or "").strip().lower()
         if name == "description" and description is None:
-            description = _clean(meta.get("content"))
+            description = clean(meta.get("content"))
         elif name in ROBOTS_METAS:
-            metas.append((name, _clean(meta.get("content"))))
+            metas.append((name, clean(meta.get("content"))))
     canonical = None
     for link in root.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split() and (link.get("href") or "").strip():
             canonical = urljoin(link_base, link.get("href").strip())
             break
-    h1 = tuple(t for t in (_clean(h.text_content()) for h in root.iter("h1")) if t)
-    h2 = tuple(t for t in (_clean(h.text_content()) for h in root.iter("h2")) if t)
+    h1 = tuple(t for t in (clean(h.text_content()) for h in root.iter("h1")) if t)
+    h2 = tuple(t for t in (clean(h.text_content()) for h in root.iter("h2")) if t)
 
     own = domain_of(final)
     internal = outbound = 0

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
-from seowatch.store.database import rows
+from seowatch.store.database import chunks, rows
 
 from seowatch.config import DropThresholds
 from seowatch.crawlers.engines import device_for
@@ -94,7 +94,7 @@ def known_history(
     oldest = min(days) if days else before
     short = sorted({k[0] for k in keys if len(out.get(k, ())) < 2})
     wanted = set(keys)
-    for chunk in _chunks(short, 2000):
+    for chunk in chunks(short, 2000):
         q = select(*_CHECK_COLUMNS).where(
             RankCheck.keyword_id.in_(chunk), RankCheck.day < oldest,
             RankCheck.day >= before - timedelta(days=lookback_days), RankCheck.status != "unknown",
@@ -117,7 +117,7 @@ def observations(session: Session, pairs: set[tuple[int, date]]) -> dict[tuple[i
     ids = sorted({k for k, _ in pairs})
     days = sorted({d for _, d in pairs})
     o = RankObservation
-    for chunk in _chunks(ids, 2000):
+    for chunk in chunks(ids, 2000):
         q = select(o.keyword_id, o.engine, o.device, o.day, o.status, o.position, o.url, o.page, o.depth_scanned).where(
             o.keyword_id.in_(chunk), o.day.in_(days)
         ).order_by(o.fetched_at, o.id)
@@ -130,7 +130,7 @@ def observations(session: Session, pairs: set[tuple[int, date]]) -> dict[tuple[i
 def own_urls(session: Session, check_ids: Sequence[int]) -> dict[int, list[str]]:
     """Our site's URLs on each check's stored result pages (within what was scanned)."""
     out: dict[int, list[str]] = defaultdict(list)
-    for chunk in _chunks(check_ids, 5000):
+    for chunk in chunks(check_ids, 5000):
         q = select(SerpResult.check_id, SerpResult.url).where(
             SerpResult.check_id.in_(chunk), SerpResult.owner == "site", SerpResult.kind == "organic"
         )
@@ -143,7 +143,7 @@ def own_urls(session: Session, check_ids: Sequence[int]) -> dict[int, list[str]]
 def results_at(session: Session, wanted: dict[int, int]) -> dict[int, SeenResult]:
     """The organic result at a given position of each check: {check id: position} -> {check id: result}."""
     out: dict[int, SeenResult] = {}
-    for chunk in _chunks(list(wanted), 2000):
+    for chunk in chunks(list(wanted), 2000):
         q = select(SerpResult.check_id, SerpResult.position, SerpResult.url, SerpResult.domain, SerpResult.title).where(
             SerpResult.check_id.in_(chunk), SerpResult.kind == "organic"
         )
@@ -158,7 +158,7 @@ def position_history(session: Session, keys: Sequence[Key], up_to: date, days: i
     out: dict[Key, list[tuple[date, int | None]]] = defaultdict(list)
     wanted = set(keys)
     ids = sorted({k[0] for k in keys})
-    for chunk in _chunks(ids, 5000):
+    for chunk in chunks(ids, 5000):
         q = (
             select(RankCheck.keyword_id, RankCheck.engine, RankCheck.device, RankCheck.day, RankCheck.status,
                    RankCheck.position)
@@ -170,12 +170,6 @@ def position_history(session: Session, keys: Sequence[Key], up_to: date, days: i
             if (kid, eng, dev) in wanted:
                 out[(kid, eng, dev)].append((day, pos if status == "ranked" else None))
     return out
-
-
-def _chunks(seq: Sequence, n: int):
-    seq = list(seq)
-    for i in range(0, len(seq), n):
-        yield seq[i:i + n]
 
 
 def keyword_rows(

@@ -118,6 +118,13 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
+def chunks(seq, n: int):
+    """Lists of at most n items of seq: IN (...) lists small enough for every database."""
+    seq = list(seq)
+    for i in range(0, len(seq), n):
+        yield seq[i:i + n]
+
+
 def rows(session: Session, statement):
     """Plain result rows of a column query, without ORM bookkeeping (reports read many rows)."""
     return session.connection().execute(statement)

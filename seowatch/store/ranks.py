@@ -13,6 +13,7 @@ from sqlalchemy import and_, bindparam, delete, func, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from seowatch.store.database import chunks
 from seowatch.store.models import (
     STATUS_UNKNOWN,
     Keyword,
@@ -182,7 +183,7 @@ def save_checks(session: Session, outcomes: Sequence[CheckOutcome]) -> list[Chec
         return [save_checks(session, [o])[0] for o in outcomes]
     st = _statements()
     existing: dict[tuple, list[tuple[int, str]]] = {}
-    for chunk in _chunks(sorted({c.keyword_id for c in checks}), 500):
+    for chunk in chunks(sorted({c.keyword_id for c in checks}), 500):
         rows = session.execute(st.existing, {"keyword_ids": chunk, "days": sorted({c.day for c in checks})})
         for check_id, keyword_id, engine, device, day, status in rows:
             existing.setdefault((keyword_id, engine, device, day), []).append((check_id, status))
@@ -199,7 +200,7 @@ def save_checks(session: Session, outcomes: Sequence[CheckOutcome]) -> list[Chec
         old_ids.extend(check_id for check_id, _ in before)
         written.append(outcome)
         out.append(c)
-    for chunk in _chunks(old_ids, 500):
+    for chunk in chunks(old_ids, 500):
         for statement in st.deletes:
             session.execute(statement, {"ids": chunk})
     observations = [
@@ -215,7 +216,7 @@ def save_checks(session: Session, outcomes: Sequence[CheckOutcome]) -> list[Chec
     session.execute(st.check, [_row(o.check, RankCheck) for o in written])
     ids: dict[tuple, int] = {}
     wanted = {(o.check.keyword_id, o.check.engine, o.check.device, o.check.day) for o in written}
-    for chunk in _chunks(sorted({o.check.keyword_id for o in written}), 500):
+    for chunk in chunks(sorted({o.check.keyword_id for o in written}), 500):
         rows = session.execute(st.existing, {"keyword_ids": chunk, "days": sorted({o.check.day for o in written})})
         for check_id, keyword_id, engine, device, day, _ in rows:
             if (keyword_id, engine, device, day) in wanted:
@@ -231,12 +232,6 @@ def save_checks(session: Session, outcomes: Sequence[CheckOutcome]) -> list[Chec
     if results:
         session.execute(st.result, results)
     return out
-
-
-def _chunks(seq: Sequence, n: int):
-    seq = list(seq)
-    for i in range(0, len(seq), n):
-        yield seq[i:i + n]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from seowatch.crawlers.parsers.model import (
     SerpPage,
     SpecialBlock,
 )
-from seowatch.crawlers.parsers.text import absolute, clean, element_text, first, host, raw_text
+from seowatch.crawlers.parsers.text import absolute, clean, element_text, first, host, query_from, raw_text
 
 ENGINE = "so360"
 
@@ -324,13 +324,4 @@ def _related(root) -> list[str]:
 
 
 def _query(root) -> str | None:
-    value = first(QUERY(root) or QUERY_FALLBACK(root))
-    if value and value.strip():
-        return clean(value)
-    title = first(TITLE(root))
-    if title is not None:
-        text = element_text(title)
-        for suffix in TITLE_SUFFIXES:
-            if text.endswith(suffix):
-                return text[: -len(suffix)].strip() or None
-    return None
+    return query_from(first(QUERY(root) or QUERY_FALLBACK(root)), first(TITLE(root)), TITLE_SUFFIXES)

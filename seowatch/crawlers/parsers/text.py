@@ -75,3 +75,15 @@ def host(url: str | None) -> str | None:
     except ValueError:
         return None
     return h.lower() if h else None
+
+
+def query_from(box_value: str | None, title_el, title_suffixes: tuple[str, ...]) -> str | None:
+    """The query as a page echoes it: the search box's value, else the page title minus the engine's suffix."""
+    if box_value and box_value.strip():
+        return clean(box_value)
+    if title_el is not None:
+        text = element_text(title_el)
+        for suffix in title_suffixes:
+            if text.endswith(suffix):
+                return text[: -len(suffix)].strip() or None
+    return None
