@@ -302,7 +302,7 @@ def children_of(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the crawl's child process in /proc")
-@pytest.mark.parametrize("how", ["sigterm_crawl", "kill_child"])
+@pytest.mark.parametrize("how", ["sigterm_crawl", "kill_child", "kill_page_worker"])
 def test_an_interrupted_crawl_rerun_stores_every_key_once(db_url, tmp_path, how):
     slow_requested: set[str] = set()
     all_slow_requested = threading.Event()
@@ -328,8 +328,11 @@ def test_an_interrupted_crawl_rerun_stores_every_key_once(db_url, tmp_path, how)
                 os.kill(proc.pid, signal.SIGTERM)
                 # The crawl stops its child, which lets the requests in flight end before it closes.
                 wait_until(lambda: "Closing spider (shutdown)" in log.read_text("utf-8"), "the child's shutdown")
-            else:
+            elif how == "kill_child":
                 os.kill(child, signal.SIGKILL)
+            else:
+                (worker,) = children_of(child)
+                os.kill(worker, signal.SIGKILL)
         except BaseException:
             proc.kill()
             raise
@@ -341,7 +344,7 @@ def test_an_interrupted_crawl_rerun_stores_every_key_once(db_url, tmp_path, how)
         assert proc.returncode == 128 + signal.SIGTERM, out + err
     else:
         assert proc.returncode == 1, out + err
-        assert "the crawl failed (exit -9)" in err
+        assert f"the crawl failed (exit {-9 if how == 'kill_child' else 1})" in err
         assert "测试营销: checked 6/10, 0 unknown, 4 not stored (the crawl stopped early)" in out, out
     interrupted = stored(db_url)
     assert {k for k, _ in interrupted} >= set(QUICK)

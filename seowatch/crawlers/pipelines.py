@@ -1,4 +1,6 @@
-"""Item pipeline: store each decided check (in batches, see `storewriter`), then report it on the event stream."""
+"""Item pipeline: store each outcome that knows how to store itself (partner checks, page audits) in
+batches (see `storewriter`), then report it on the event stream. Rank checks are stored by the SERP
+crawl's page worker (see `serpworker`)."""
 
 from __future__ import annotations
 
@@ -8,13 +10,12 @@ from typing import Any
 from seowatch.crawlers.events import emit
 from seowatch.crawlers.storewriter import BatchWriter
 from seowatch.store.database import get_engine
-from seowatch.store.ranks import CheckOutcome, save_checks
 
 log = logging.getLogger(__name__)
 
 
 class StorePipeline:
-    """Writes CheckOutcome items (and, through `save`, any item that knows how to store itself).
+    """Writes items whose `outcome` has a `save(session)` method returning the event to emit.
 
     Items are written in batches (every `SEOWATCH_STORE_BATCH` items, or `SEOWATCH_STORE_DELAY`
     seconds after the first one waited, and when the crawl closes); each item's event is emitted
@@ -43,12 +44,9 @@ class StorePipeline:
 
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         outcome = item.get("outcome")
-        if isinstance(outcome, CheckOutcome):
-            full = self.writer.add(outcome, _check_done(item, outcome))
-        elif hasattr(outcome, "save"):
-            full = self.writer.add(outcome, _event_done)
-        else:
+        if not hasattr(outcome, "save"):
             return item
+        full = self.writer.add(outcome, _event_done)
         if full:
             self._flush()
         elif self._timer is None:
@@ -69,33 +67,7 @@ class StorePipeline:
 
 
 def _write_many(session, outcomes: list) -> list:
-    """Rank checks go in together (a few statements for the whole batch); other outcomes store themselves."""
-    checks = [o for o in outcomes if isinstance(o, CheckOutcome)]
-    stored = iter(save_checks(session, checks)) if checks else iter(())
-    return [next(stored) if isinstance(o, CheckOutcome) else o.save(session) for o in outcomes]
-
-
-def _check_done(item: dict[str, Any], outcome: CheckOutcome):
-    seen = outcome.check  # what this crawl observed, even if the store keeps a known result
-
-    def done(stored, error: BaseException | None) -> None:
-        if error is not None:
-            log.error("could not store the check of %r on %s: %s", item.get("keyword"), seen.engine, error)
-            emit("store_error", keyword=item.get("keyword"), engine=seen.engine, error=str(error)[:300])
-            return
-        emit(
-            "check",
-            keyword=item.get("keyword"),
-            keyword_id=seen.keyword_id,
-            engine=seen.engine,
-            device=seen.device,
-            status=seen.status,
-            position=seen.position,
-            reason=seen.unknown_reason,
-            kept_known=stored is not seen,
-        )
-
-    return done
+    return [o.save(session) for o in outcomes]
 
 
 def _event_done(event: dict[str, Any] | None, error: BaseException | None) -> None:

@@ -97,6 +97,7 @@ def child_main(spec_path: str) -> int:
     from scrapy.crawler import CrawlerProcess
 
     from seowatch.crawlers.linkcache import LinkCache
+    from seowatch.crawlers.workerchannel import PageWorkerClient
     from seowatch.store.database import get_engine
 
     spec = json.loads(Path(spec_path).read_text("utf-8"))
@@ -105,17 +106,30 @@ def child_main(spec_path: str) -> int:
         env_name = opts.pop("api_key_env", None)
         if env_name:
             opts["api_key"] = os.environ.get(env_name)
+    settings = spec["settings"]
+    worker = None
     if spec["spider"] == "serp":
+        # First, while this process has no thread and no connection a fork could copy.
+        worker = PageWorkerClient.start(
+            args["jobs"], spec["database_url"], batch=settings.get("SEOWATCH_STORE_BATCH", 100),
+            delay=settings.get("SEOWATCH_STORE_DELAY", 0.5), log_file=settings.get("LOG_FILE"),
+        )
+        args["page_worker"] = worker
         args["link_cache"] = LinkCache(get_engine(spec["database_url"], migrate=False))
-    process = CrawlerProcess(spec["settings"], install_root_handler=bool(spec["settings"].get("LOG_FILE")))
-    crawler = process.create_crawler(_spider_class(spec["spider"]))
-    process.crawl(crawler, **args)
-    process.start()
+    try:
+        process = CrawlerProcess(settings, install_root_handler=bool(settings.get("LOG_FILE")))
+        crawler = process.create_crawler(_spider_class(spec["spider"]))
+        process.crawl(crawler, **args)
+        process.start()
+    finally:
+        if worker is not None:
+            worker.abandon()  # a no-op after the spider closed it
     stats = crawler.stats.get_stats() if crawler.stats else {}
     errors = stats.get("log_count/ERROR", 0)
     reason = stats.get("finish_reason")
     emit("finished", reason=reason, errors=errors, requests=stats.get("downloader/request_count", 0))
-    return 0 if reason == "finished" and not stats.get("spider_exceptions/count") else 1
+    failed = stats.get("spider_exceptions/count") or stats.get("seowatch/page_worker_failed")
+    return 0 if reason == "finished" and not failed else 1
 
 
 if __name__ == "__main__":

@@ -6,18 +6,19 @@ import asyncio
 import random
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin
 
 import scrapy
+from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 
-from seowatch.crawlers.engines import device_for, is_redirect_link, pages_for_depth, search_url
+from seowatch.crawlers.engines import is_redirect_link, pages_for_depth, search_url
 from seowatch.crawlers.failures import unreachable_reason
-from seowatch.crawlers.matching import SiteMatcher
-from seowatch.crawlers.parsers import parse_serp
-from seowatch.crawlers.ranking import CheckKey, FetchedPage, build_outcome, decide
+from seowatch.crawlers.ranking import CheckKey, FetchedPage
+from seowatch.crawlers.serpworker import PageSummary, check_key
+from seowatch.crawlers.workerchannel import PageWorkerClient, WorkerGone
 
 _RETRY_STATUSES = {403: "http_403", 429: "http_429"}
 _META_REFRESH = re.compile(rb"""(?:URL|url)\s*=\s*['"]?([^'">\s]+)""")
@@ -57,27 +58,30 @@ def redirect_target(response: Response) -> str | None:
 
 @dataclass
 class Chain:
-    """State of one (keyword, engine, device) check across its pages."""
+    """State of one (keyword, engine, device) check across its pages; the pages themselves are kept
+    by the page worker, the chain only what it needs to go on."""
 
+    index: int  # the job's index: how the page worker knows the chain
     job: dict[str, Any]
     key: CheckKey
-    matcher: SiteMatcher
     max_pages: int  # safety cap; the depth and the engine's last page end a chain first
-    pages: list[FetchedPage] = field(default_factory=list)
+    pages: list[PageSummary] = field(default_factory=list)
+    tail: FetchedPage | None = None  # a last page that failed before it could be parsed
     resolved: dict[str, str] = field(default_factory=dict)
     redirect_links: set[str] = field(default_factory=set)
     organic_seen: int = 0
 
 
 class SerpSpider(scrapy.Spider):
-    """Fetches result pages, retries walls and errors with backoff, resolves redirect links,
-    and yields one decided check per chain for the store pipeline."""
+    """Fetches result pages, retries walls and errors with backoff, resolves redirect links; the page
+    worker (see `serpworker`) parses each page, then decides and stores each chain's check."""
 
     name = "serp"
 
     def __init__(
         self,
         jobs: list[dict[str, Any]],
+        page_worker: PageWorkerClient,
         engines: dict[str, dict[str, Any]] | None = None,
         retries: int = 3,
         backoff: float = 5.0,
@@ -86,23 +90,26 @@ class SerpSpider(scrapy.Spider):
     ):
         super().__init__(**kwargs)
         self.jobs = jobs
+        self.worker = page_worker
         self.engine_options = engines or {}
         self.retries = retries
         self.backoff = backoff
         self.link_cache = link_cache  # get_many(links) -> {link: url}; put(engine, link, url)
 
     async def start(self):
-        for job in self.jobs:
-            yield self._page_request(self._chain(job), 1, 0)
+        for index, job in enumerate(self.jobs):
+            yield self._page_request(self._chain(index, job), 1, 0)
 
-    def _chain(self, job: dict[str, Any]) -> Chain:
-        site = job["site"]
-        matcher = SiteMatcher(site["domain"], site.get("match", "domain"), site.get("assets", ()), site.get("competitors", ()))
-        key = CheckKey(job["keyword_id"], job["engine"], device_for(job["engine"], job["device"]),
-                       date.fromisoformat(job["day"]), job["depth"])
+    async def closed(self, reason: str) -> None:
+        if not await self.worker.close():
+            self.logger.error("the page worker did not end cleanly: checks decided after it stopped are not stored")
+            self.crawler.stats.set_value("seowatch/page_worker_failed", True)
+
+    def _chain(self, index: int, job: dict[str, Any]) -> Chain:
+        key = check_key(job)
         # Cards take organic places, so reaching `depth` organic results can need more pages
         # than depth / per_page; the cap only guards against an engine that never says "last page".
-        return Chain(job, key, matcher, 2 * pages_for_depth(job["engine"], job["depth"]) + 2)
+        return Chain(index, job, key, 2 * pages_for_depth(job["engine"], job["depth"]) + 2)
 
     def _page_request(self, chain: Chain, page_no: int, attempt: int) -> scrapy.Request:
         engine = chain.key.engine
@@ -151,23 +158,29 @@ class SerpSpider(scrapy.Spider):
             page.failure, page.failure_detail = "empty", f"HTTP {response.status} with an empty body"
         elif looks_truncated(chain.key.engine, response.body, content_type or "text/html"):
             page.failure, page.failure_detail = "truncated", f"{len(response.body)} bytes, no end of document"
+        if page.failure is None:
+            try:
+                seen = await self.worker.parse(chain.index, page, response.body, dict(response.headers))
+            except WorkerGone as exc:
+                raise CloseSpider("page_worker_failed") from exc
         else:
-            page.serp = parse_serp(chain.key.engine, response.body, response.url, response.headers)
-        if not page.ok:
+            seen = PageSummary.of(page)
+        if not seen.ok:
             retry = await self._retry_or_none(request)
             if retry is not None:
                 yield retry
                 return
-            chain.pages.append(page)
-            yield self._finish(chain)
+            chain.pages.append(seen)
+            chain.tail = page if page.failure else None
+            await self._finish(chain)
             return
-        await self._resolve(chain, page)
-        chain.pages.append(page)
-        chain.organic_seen += len(page.serp.organic)
+        await self._resolve(chain, page.url, seen)
+        chain.pages.append(seen)
+        chain.organic_seen += seen.organic
         if not self._chain_done(chain):
             yield self._page_request(chain, page_no + 1, 0)
         else:
-            yield self._finish(chain)
+            await self._finish(chain)
 
     async def on_error(self, failure):
         request = failure.request
@@ -177,23 +190,21 @@ class SerpSpider(scrapy.Spider):
             yield retry
             return
         reason, detail = unreachable_reason(failure.value)
-        chain.pages.append(
-            FetchedPage(request.meta["page_no"], request.url, datetime.now(timezone.utc), failure=reason,
-                        failure_detail=detail, attempts=request.meta["attempt"] + 1)
-        )
-        yield self._finish(chain)
+        chain.tail = FetchedPage(request.meta["page_no"], request.url, datetime.now(timezone.utc), failure=reason,
+                                 failure_detail=detail, attempts=request.meta["attempt"] + 1)
+        chain.pages.append(PageSummary.of(chain.tail))
+        await self._finish(chain)
 
-    async def _resolve(self, chain: Chain, page: FetchedPage) -> None:
+    async def _resolve(self, chain: Chain, page_url: str, seen: PageSummary) -> None:
         """Resolve the engine's redirect links of results whose target the page does not carry."""
         engine = chain.key.engine
         base_url = self.engine_options.get(engine, {}).get("base_url")
         links = []
-        for r in page.serp.organic:
-            if r.url is None and r.link:
-                absolute = urljoin(page.url, r.link)
-                if is_redirect_link(engine, absolute, base_url):
-                    chain.redirect_links.add(r.link)
-                    links.append((r.link, absolute))
+        for link in seen.links:
+            absolute = urljoin(page_url, link)
+            if is_redirect_link(engine, absolute, base_url):
+                chain.redirect_links.add(link)
+                links.append((link, absolute))
         if not links:
             return
         cached = self.link_cache.get_many([a for _, a in links]) if self.link_cache else {}
@@ -232,14 +243,16 @@ class SerpSpider(scrapy.Spider):
         """The last page read is the engine's last, or the depth is reached (or the safety cap)."""
         last = chain.pages[-1]
         return (
-            not last.serp.has_next or last.serp.no_results
+            not last.has_next or last.no_results
             or chain.organic_seen >= chain.key.depth or last.page_no >= chain.max_pages
         )
 
-    def _finish(self, chain: Chain):
-        last = chain.pages[-1] if chain.pages else None
-        complete = last is not None and last.ok and self._chain_done(chain)
-        decision = decide(chain.key, chain.pages, chain.matcher, chain.resolved, chain.redirect_links, complete)
-        fetched_at = chain.pages[-1].fetched_at if chain.pages else datetime.now(timezone.utc)
-        outcome = build_outcome(chain.key, chain.pages, decision, chain.matcher, fetched_at)
-        return {"outcome": outcome, "keyword": chain.job["keyword"]}
+    async def _finish(self, chain: Chain) -> None:
+        """Hand the chain to the page worker, which decides and stores its check."""
+        complete = chain.pages[-1].ok and self._chain_done(chain)
+        tail_no = chain.tail.page_no if chain.tail is not None else None
+        parsed = [p.page_no for p in chain.pages if p.page_no != tail_no]
+        try:
+            await self.worker.check(chain.index, parsed, chain.tail, chain.resolved, chain.redirect_links, complete)
+        except WorkerGone as exc:
+            raise CloseSpider("page_worker_failed") from exc

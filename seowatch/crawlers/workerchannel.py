@@ -1,0 +1,149 @@
+"""The crawl's side of its page worker (see `serpworker`): starting the process, asking it, closing it.
+
+The crawl's process runs the reactor and must never block on the worker, so its side of the socket
+is an asyncio transport: sends are buffered, replies resolve futures as they arrive. The worker's
+side blocks, which is fine: it only waits for the crawl.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import socket
+import sys
+from typing import Any
+
+from seowatch.crawlers.framing import FrameBuffer, encode
+
+
+class WorkerGone(RuntimeError):
+    """The page worker ended before the crawl closed it (its log says why)."""
+
+
+def _start_method() -> str:
+    # Forking before the reactor runs is cheap (the worker inherits every imported module) and safe
+    # (no thread exists yet). Elsewhere a new interpreter is started.
+    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
+        return "fork"
+    return "spawn"
+
+
+def _worker_main(*args) -> None:
+    from seowatch.crawlers.serpworker import worker_main
+
+    sys.exit(worker_main(*args))
+
+
+class _Channel(asyncio.Protocol):
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buffer = FrameBuffer()
+        self.waiting: dict[int, asyncio.Future] = {}
+        self.ended: asyncio.Future = asyncio.get_running_loop().create_future()
+        self.closed_cleanly = False
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        for message in self.buffer.feed(data):
+            if message[0] == "parsed":
+                future = self.waiting.pop(message[1], None)
+                if future is not None and not future.done():
+                    future.set_result(message[2])
+            elif message[0] == "closed":
+                self.closed_cleanly = True
+
+    def eof_received(self) -> bool:
+        return False  # close the transport
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        for future in self.waiting.values():
+            if not future.done():
+                future.set_exception(WorkerGone("the page worker ended in the middle of the crawl"))
+        self.waiting.clear()
+        if not self.ended.done():
+            self.ended.set_result(None)
+
+
+class PageWorkerClient:
+    """What the spider holds: `parse` a page, `check` a finished chain, `close` at the end."""
+
+    def __init__(self, sock: socket.socket, process) -> None:
+        self.sock = sock
+        self.process = process
+        self._channel: _Channel | None = None
+        self._connecting: asyncio.Future | None = None
+        self._next_id = 0
+
+    @classmethod
+    def start(
+        cls,
+        jobs: list[dict[str, Any]],
+        database_url: str,
+        *,
+        batch: int = 100,
+        delay: float = 0.5,
+        log_file: str | None = None,
+        start_method: str | None = None,
+    ) -> PageWorkerClient:
+        """Start the worker process; call before the reactor runs."""
+        ours, theirs = socket.socketpair()
+        context = multiprocessing.get_context(start_method or _start_method())
+        forked = context.get_start_method() == "fork"
+        process = context.Process(
+            target=_worker_main, name="seowatch-page-worker",
+            args=(theirs, jobs, database_url, batch, delay, log_file, ours.fileno() if forked else None),
+        )
+        process.start()
+        theirs.close()
+        return cls(ours, process)
+
+    async def _connected(self) -> _Channel:
+        if self._connecting is None:  # once: callbacks of many responses get here together
+            self.sock.setblocking(False)
+            self._connecting = asyncio.ensure_future(asyncio.get_running_loop().connect_accepted_socket(_Channel, self.sock))
+        if self._channel is None:
+            _, self._channel = await self._connecting
+        return self._channel
+
+    def _send(self, channel: _Channel, message: tuple) -> None:
+        if channel.ended.done():
+            raise WorkerGone("the page worker ended in the middle of the crawl")
+        channel.transport.write(encode(message))
+
+    async def parse(self, job_index: int, page, body: bytes, headers: Any):
+        """The worker parses `body` as `page` of a chain and keeps it; returns its PageSummary."""
+        channel = await self._connected()
+        self._next_id += 1
+        future = asyncio.get_running_loop().create_future()
+        self._send(channel, ("parse", self._next_id, job_index, page, body, headers))
+        channel.waiting[self._next_id] = future
+        return await future
+
+    async def check(self, job_index: int, page_numbers: list[int], tail, resolved: dict[str, str],
+                    redirect_links: set[str], complete: bool) -> None:
+        """The chain is over: the worker decides its check from the kept pages (and `tail`, a page that
+        failed before it could be parsed) and stores it."""
+        channel = await self._connected()
+        self._send(channel, ("check", job_index, page_numbers, tail, resolved, redirect_links, complete))
+
+    async def close(self) -> bool:
+        """Ask the worker to store what it holds and end; True when it did."""
+        channel = await self._connected()
+        if not channel.ended.done():
+            channel.transport.write(encode(("close",)))
+            await channel.ended
+        channel.transport.close()
+        self.process.join(60)  # it has ended its side: it is exiting
+        return channel.closed_cleanly and self.process.exitcode == 0
+
+    def abandon(self) -> None:
+        """After a crawl that did not close the worker: end the connection (the worker stores what it
+        has decided and ends) and wait for it."""
+        if self._channel is None:
+            self.sock.close()
+        elif self._channel.transport is not None:
+            self._channel.transport.close()
+        if self.process.pid is not None:
+            self.process.join(60)
