@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from seowatch import __version__
+from seowatch import __version__, spare_last_collection
 from seowatch.cli import App
 
 EPILOG = """\b
@@ -78,4 +78,7 @@ def cli(ctx: click.Context, config_path: Path) -> None:
 
 
 def main() -> None:
-    cli(prog_name="seowatch")
+    try:
+        cli(prog_name="seowatch")
+    finally:
+        spare_last_collection()

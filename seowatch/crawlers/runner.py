@@ -133,4 +133,9 @@ def child_main(spec_path: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(child_main(sys.argv[1]))
+    from seowatch import spare_last_collection
+
+    try:
+        sys.exit(child_main(sys.argv[1]))
+    finally:
+        spare_last_collection()
