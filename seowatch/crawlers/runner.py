@@ -7,6 +7,7 @@ child's event lines (see `events`) as they come; Scrapy's own log goes to the lo
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -118,6 +119,9 @@ def child_main(spec_path: str) -> int:
         args["link_cache"] = LinkCache(get_engine(spec["database_url"], migrate=False))
     try:
         process = CrawlerProcess(settings, install_root_handler=bool(settings.get("LOG_FILE")))
+        # Scrapy's root handler filters by LOG_LEVEL, but leaves the root logger at NOTSET: every
+        # DEBUG line ("Crawled (200) ...", one per page) would be built as a record, then dropped.
+        logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL", "INFO"))
         crawler = process.create_crawler(_spider_class(spec["spider"]))
         process.crawl(crawler, **args)
         process.start()
