@@ -15,14 +15,14 @@ from sqlmodel import select
 
 from seowatch.crawlers.events import MARK
 from seowatch.crawlers.framing import FrameReader, send_frames
-from seowatch.crawlers.ranking import FetchedPage
-from seowatch.crawlers.serpworker import PageSummary, serve
+from seowatch.crawlers.serpworker import serve
+from seowatch.crawlers.workerchannel import PageFetch, PageSummary
 from seowatch.sandbox.plan import PagePlan, Shown
 from seowatch.sandbox.serps import captcha_bytes, page_bytes
 from seowatch.store.database import get_engine, session_scope
 from seowatch.store.models import Keyword, RankCheck, SerpResult, Site
 
-ROOT = "http://127.0.0.1:9"  # the pages' own links; nothing is fetched
+ROOT = "http://127.0.0.1:9"  # the pages' own links (the engine at ROOT/baidu); nothing is fetched
 DAY = "2026-11-24"
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
 SITE = {"domain": "ours-test.cn", "match": "domain", "assets": [], "competitors": ["rival-test.cn"]}
@@ -30,8 +30,9 @@ OURS = "https://www.ours-test.cn/zhenghe/"
 HEADERS = {b"Content-Type": [b"text/html; charset=utf-8"]}
 
 
-def results_page(keyword: str, urls: list[str], *, page: int = 1, has_next: bool = False) -> bytes:
-    shown = tuple(Shown((page - 1) * 10 + i + 1, url, f"{keyword}标题{i}", "摘要", None, True)
+def results_page(keyword: str, urls: list[str], *, page: int = 1, has_next: bool = False,
+                 carry_target: bool = True) -> bytes:
+    shown = tuple(Shown((page - 1) * 10 + i + 1, url, f"{keyword}标题{i}", "摘要", None, carry_target)
                   for i, url in enumerate(urls))
     return page_bytes(PagePlan("baidu", keyword, page, 10, 100, shown, (), (), (), has_next, "utf-8"), ROOT)
 
@@ -40,8 +41,8 @@ def filler(n: int, start: int = 0) -> list[str]:
     return [f"https://www.other{start + i}.cn/page.html" for i in range(n)]
 
 
-def fetched(page_no: int, keyword: str, **extra) -> FetchedPage:
-    return FetchedPage(page_no, f"{ROOT}/s?wd={keyword}&pn={(page_no - 1) * 10}", NOW, http_status=200, **extra)
+def fetched(page_no: int, keyword: str, **extra) -> PageFetch:
+    return PageFetch(page_no, f"{ROOT}/s?wd={keyword}&pn={(page_no - 1) * 10}", NOW, http_status=200, **extra)
 
 
 class Crawl:
@@ -64,20 +65,24 @@ class Crawl:
         self.reader = FrameReader(self.sock)
         self.exit: list[int] = []
         self.thread = threading.Thread(
-            target=lambda: self.exit.append(serve(theirs, self.jobs, db_url, batch=batch, delay=delay)), daemon=True,
+            target=lambda: self.exit.append(
+                serve(theirs, self.jobs, db_url, base_urls={"baidu": f"{ROOT}/baidu"}, batch=batch, delay=delay)),
+            daemon=True,
         )
         self.thread.start()
         self._ids = 0
 
-    def parse(self, job: int, page: FetchedPage, body: bytes) -> PageSummary:
+    def parse(self, job: int, page: PageFetch, body: bytes) -> PageSummary:
         self._ids += 1
         send_frames(self.sock, [("parse", self._ids, job, page, body, HEADERS)])
         kind, request_id, summary = self.reader.next(10)
         assert (kind, request_id) == ("parsed", self._ids)
         return summary
 
-    def check(self, job: int, parsed: list[int], tail: FetchedPage | None = None, complete: bool = True) -> None:
-        send_frames(self.sock, [("check", job, parsed, tail, {}, set(), complete)])
+    def check(self, job: int, parsed: list[int], tail: PageFetch | None = None, complete: bool = True,
+              resolved: dict | None = None, fresh: list | None = None) -> None:
+        resolved = resolved or {}
+        send_frames(self.sock, [("check", job, parsed, tail, resolved, set(resolved), complete, fresh or [])])
 
     def close(self) -> None:
         send_frames(self.sock, [("close",)])
@@ -97,7 +102,7 @@ def events(capsys) -> list[dict]:
 def test_a_chain_is_parsed_answered_decided_and_stored(db_url, capsys):
     crawl = Crawl(db_url, ["整合营销", "网络推广"])
     first = crawl.parse(0, fetched(1, "整合营销"), results_page("整合营销", filler(2) + [OURS] + filler(7, 2), has_next=True))
-    assert first == PageSummary(1, None, organic=10, has_next=True, no_results=False, links=())
+    assert first == PageSummary(1, None, organic=10, has_next=True, no_results=False, redirects=())
     second = crawl.parse(0, fetched(2, "整合营销"), results_page("整合营销", filler(10, 9), page=2))
     assert second.ok and second.organic == 10 and not second.has_next
     crawl.check(0, [1, 2])
@@ -128,7 +133,7 @@ def test_a_retried_page_replaces_its_attempt_and_a_page_that_failed_in_transport
     # Page 2 met a wall, then its retry ended in HTTP 503: the 503 is what the check says.
     crawl.parse(1, fetched(1, "二页坏"), results_page("二页坏", filler(10), has_next=True))
     crawl.parse(1, fetched(2, "二页坏"), captcha_bytes("baidu", "二页坏", ROOT))
-    tail = FetchedPage(2, f"{ROOT}/s?wd=x&pn=10", NOW, http_status=503, failure="http_503", attempts=2)
+    tail = PageFetch(2, f"{ROOT}/s?wd=x&pn=10", NOW, http_status=503, failure="http_503", attempts=2)
     crawl.check(1, [1], tail, complete=False)
     crawl.close()
 
@@ -137,6 +142,21 @@ def test_a_retried_page_replaces_its_attempt_and_a_page_that_failed_in_transport
     unknown = checks["二页坏"]
     assert (unknown.status, unknown.unknown_reason, unknown.position) == ("unknown", "http_503", None)
     assert (unknown.depth_scanned, unknown.pages_fetched) == (10, 2)
+
+
+def test_redirect_links_are_named_for_the_crawl_and_the_targets_it_resolved_are_kept_for_later(db_url):
+    crawl = Crawl(db_url, ["跳转", "再跳转"])
+    first = crawl.parse(0, fetched(1, "跳转"), results_page("跳转", filler(2) + [OURS], carry_target=False))
+    assert len(first.redirects) == 3 and {target for _, target in first.redirects} == {None}
+    targets = dict(zip((link for link, _ in first.redirects), filler(2) + [OURS]))
+    crawl.check(0, [1], resolved=targets, fresh=list(targets.items()))  # the sandbox's links are absolute
+    # Another chain meeting the same links gets their targets with its page: nothing to resolve.
+    again = crawl.parse(1, fetched(1, "再跳转"), results_page("跳转", filler(2) + [OURS], carry_target=False))
+    assert dict(again.redirects) == targets
+    crawl.check(1, [1], resolved=dict(again.redirects))
+    crawl.close()
+    checks = crawl.checks()
+    assert {k: (c.status, c.position) for k, c in checks.items()} == {"跳转": ("ranked", 3), "再跳转": ("ranked", 3)}
 
 
 def test_a_crawl_that_goes_away_still_gets_every_decided_check_stored(db_url):

@@ -49,7 +49,7 @@ def test_pages_asked_together_are_answered_each_and_the_checks_stored_on_close(d
         async def chain(i: int, keyword: str):
             urls = filler(i) + [OURS] + filler(9 - i, i)
             summary = await client.parse(i, fetched(1, keyword), results_page(keyword, urls), HEADERS)
-            await client.check(i, [1], None, {}, set(), True)
+            await client.check(i, [1], None, {}, set(), True, [])
             return summary
 
         summaries = await asyncio.gather(*(chain(i, k) for i, k in enumerate(keywords)))
@@ -71,7 +71,7 @@ def test_a_worker_that_dies_fails_what_waits_on_it_and_what_comes_after(db_url):
         with pytest.raises(WorkerGone):
             await client.parse(0, fetched(1, "整合营销"), results_page("整合营销", filler(10)), HEADERS)
         with pytest.raises(WorkerGone):
-            await client.check(0, [1], None, {}, set(), True)
+            await client.check(0, [1], None, {}, set(), True, [])
         return await client.close()
 
     assert asyncio.run(crawl()) is False

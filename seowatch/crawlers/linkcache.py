@@ -11,7 +11,8 @@ from seowatch.store.ranks import remember_link, resolved_links
 
 
 class LinkCache:
-    """get_many / put over the resolved_link table, plus an in-memory layer for this crawl."""
+    """get_many / put_many over the resolved_link table, plus an in-memory layer for this crawl (the SERP
+    crawl's page worker holds it)."""
 
     def __init__(self, engine: Engine):
         self.engine = engine
@@ -27,7 +28,10 @@ class LinkCache:
             found.update(stored)
         return found
 
-    def put(self, engine_name: str, link: str, url: str) -> None:
-        self._memory[link] = url
+    def put_many(self, engine_name: str, resolved: list[tuple[str, str]]) -> None:
+        """Remember (link, target) pairs, in one transaction."""
+        now = datetime.now(timezone.utc)
         with session_scope(self.engine) as session:
-            remember_link(session, engine_name, link, url, datetime.now(timezone.utc))
+            for link, url in resolved:
+                self._memory[link] = url
+                remember_link(session, engine_name, link, url, now)

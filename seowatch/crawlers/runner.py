@@ -95,28 +95,28 @@ def _spider_class(name: str):
 
 def child_main(spec_path: str) -> int:
     """The child: build the spider's arguments from the spec (secrets from the environment), crawl, report."""
-    from scrapy.crawler import CrawlerProcess
-
-    from seowatch.crawlers.linkcache import LinkCache
-    from seowatch.crawlers.workerchannel import PageWorkerClient
-    from seowatch.store.database import get_engine
-
     spec = json.loads(Path(spec_path).read_text("utf-8"))
     args = dict(spec.get("spider_args", {}))
-    for name, opts in args.get("engines", {}).items():
+    for opts in args.get("engines", {}).values():
         env_name = opts.pop("api_key_env", None)
         if env_name:
             opts["api_key"] = os.environ.get(env_name)
     settings = spec["settings"]
     worker = None
     if spec["spider"] == "serp":
-        # First, while this process has no thread and no connection a fork could copy.
+        from seowatch.crawlers.workerchannel import PageWorkerClient
+
+        # First, while this process has no thread and no connection a fork could copy; the worker
+        # imports the parsers and the store while this process imports Scrapy.
         worker = PageWorkerClient.start(
-            args["jobs"], spec["database_url"], batch=settings.get("SEOWATCH_STORE_BATCH", 100),
-            delay=settings.get("SEOWATCH_STORE_DELAY", 0.5), log_file=settings.get("LOG_FILE"),
+            args["jobs"], spec["database_url"],
+            base_urls={name: opts.get("base_url") for name, opts in args.get("engines", {}).items()},
+            batch=settings.get("SEOWATCH_STORE_BATCH", 100), delay=settings.get("SEOWATCH_STORE_DELAY", 0.5),
+            log_file=settings.get("LOG_FILE"),
         )
         args["page_worker"] = worker
-        args["link_cache"] = LinkCache(get_engine(spec["database_url"], migrate=False))
+    from scrapy.crawler import CrawlerProcess
+
     try:
         process = CrawlerProcess(settings, install_root_handler=bool(settings.get("LOG_FILE")))
         # Scrapy's root handler filters by LOG_LEVEL, but leaves the root logger at NOTSET: every

@@ -19,50 +19,34 @@ import os
 import signal
 import socket
 import time
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any
+from urllib.parse import urljoin
 
-from seowatch.crawlers.engines import device_for
+from seowatch.crawlers.engines import device_for, is_redirect_link
 from seowatch.crawlers.events import emit
 from seowatch.crawlers.framing import IDLE, FrameReader, send_frames
+from seowatch.crawlers.linkcache import LinkCache
 from seowatch.crawlers.matching import SiteMatcher
 from seowatch.crawlers.parsers import parse_serp
 from seowatch.crawlers.ranking import CheckKey, FetchedPage, build_outcome, decide
 from seowatch.crawlers.storewriter import BatchWriter
+from seowatch.crawlers.workerchannel import PageFetch, PageSummary
 from seowatch.store.ranks import CheckOutcome, save_checks
 
 log = logging.getLogger(__name__)
 
 # Messages (tuples, their first item names them):
-#   crawl -> worker  ("parse", request_id, job_index, FetchedPage without serp, body, headers)
-#                    ("check", job_index, page_numbers, tail_page | None, resolved, redirect_links, complete)
+#   crawl -> worker  ("parse", request_id, job_index, PageFetch, body, headers)
+#                    ("check", job_index, page_numbers, tail PageFetch | None, resolved, redirect_links,
+#                     complete, fresh links)
 #                    ("close",)
 #   worker -> crawl  ("parsed", request_id, PageSummary)   ("closed",)
 
 
-@dataclass(frozen=True, slots=True)
-class PageSummary:
-    """What the crawl needs of a parsed page to go on with its chain."""
-
-    page_no: int
-    reason: str | None  # why the page cannot be read as a ranking; None when it can
-    organic: int = 0
-    has_next: bool = False
-    no_results: bool = False
-    links: tuple[str, ...] = ()  # organic results' links whose target the page does not carry
-
-    @property
-    def ok(self) -> bool:
-        return self.reason is None
-
-    @classmethod
-    def of(cls, page: FetchedPage) -> PageSummary:
-        s = page.serp
-        if s is None or not page.ok:
-            return cls(page.page_no, page.reason)
-        links = tuple(r.link for r in s.organic if r.url is None and r.link)
-        return cls(page.page_no, None, len(s.organic), s.has_next, s.no_results, links)
+def fetched_page(fetch: PageFetch) -> FetchedPage:
+    return FetchedPage(fetch.page_no, fetch.url, fetch.fetched_at, http_status=fetch.http_status,
+                       failure=fetch.failure, failure_detail=fetch.failure_detail, attempts=fetch.attempts)
 
 
 def check_key(job: dict[str, Any]) -> CheckKey:
@@ -71,34 +55,60 @@ def check_key(job: dict[str, Any]) -> CheckKey:
 
 
 class PageWorker:
-    """The worker's state: the pages of chains still open, one matcher per site, the batch writer."""
+    """The worker's state: the pages of chains still open, one matcher per site, the resolved-link
+    cache, the batch writer."""
 
-    def __init__(self, jobs: list[dict[str, Any]], writer: BatchWriter):
+    def __init__(self, jobs: list[dict[str, Any]], writer: BatchWriter, links: LinkCache,
+                 base_urls: dict[str, str | None] | None = None):
         self.jobs = jobs
         self.writer = writer
+        self.links = links
+        self.base_urls = base_urls or {}
         self.pages: dict[int, dict[int, FetchedPage]] = {}
         self._matchers: dict[str, SiteMatcher] = {}
 
-    def parse(self, job_index: int, page: FetchedPage, body: bytes, headers: Any) -> PageSummary:
-        page.serp = parse_serp(self.jobs[job_index]["engine"], body, page.url, headers)
+    def parse(self, job_index: int, fetch: PageFetch, body: bytes, headers: Any) -> PageSummary:
+        engine = self.jobs[job_index]["engine"]
+        page = fetched_page(fetch)
+        page.serp = parse_serp(engine, body, page.url, headers)
         self.pages.setdefault(job_index, {})[page.page_no] = page  # a retried page replaces its attempt
-        return PageSummary.of(page)
+        s = page.serp
+        if not page.ok:
+            return PageSummary(page.page_no, page.reason)
+        return PageSummary(page.page_no, None, len(s.organic), s.has_next, s.no_results, self._redirects(engine, page))
+
+    def _redirects(self, engine: str, page: FetchedPage) -> tuple[tuple[str, str | None], ...]:
+        """The engine's redirect links among results whose target the page does not carry, with the
+        targets already in the store."""
+        absolute = {}
+        for r in page.serp.organic:
+            if r.url is None and r.link:
+                link = urljoin(page.url, r.link)
+                if is_redirect_link(engine, link, self.base_urls.get(engine)):
+                    absolute[r.link] = link
+        if not absolute:
+            return ()
+        cached = self.links.get_many(list(absolute.values()))
+        return tuple((link, cached.get(a)) for link, a in absolute.items())
 
     def check(
         self,
         job_index: int,
         page_numbers: list[int],
-        tail: FetchedPage | None,
+        tail: PageFetch | None,
         resolved: dict[str, str],
         redirect_links: set[str],
         complete: bool,
+        fresh: list[tuple[str, str]],
     ) -> None:
-        """Decide one chain's check and queue it for the store."""
+        """Decide one chain's check and queue it for the store; remember the links it resolved."""
         kept = self.pages.pop(job_index, {})
         pages = [kept[n] for n in page_numbers]
         if tail is not None:
-            pages.append(tail)
+            pages.append(fetched_page(tail))
         job = self.jobs[job_index]
+        if fresh:
+            self.links.put_many(job["engine"], fresh)
         key = check_key(job)
         matcher = self._matcher(job["site"])
         decision = decide(key, pages, matcher, resolved, redirect_links, complete)
@@ -135,6 +145,7 @@ def serve(
     jobs: list[dict[str, Any]],
     database_url: str,
     *,
+    base_urls: dict[str, str | None] | None = None,
     batch: int = 100,
     delay: float = 0.5,
 ) -> int:
@@ -142,7 +153,8 @@ def serve(
     is stored at the latest `delay` seconds after it was decided, or with its batch of `batch`."""
     from seowatch.store.database import get_engine
 
-    worker = PageWorker(jobs, BatchWriter(get_engine(database_url, migrate=False), save_checks, max_items=batch))
+    engine = get_engine(database_url, migrate=False)
+    worker = PageWorker(jobs, BatchWriter(engine, save_checks, max_items=batch), LinkCache(engine), base_urls)
     reader = FrameReader(sock)
     replies: list[Any] = []
     oldest: float | None = None  # when the oldest check waiting to be stored was decided
@@ -178,7 +190,7 @@ def serve(
                 oldest = time.monotonic()
 
 
-def worker_main(sock, jobs, database_url, batch, delay, log_file, close_fd) -> int:
+def worker_main(sock, jobs, database_url, base_urls, batch, delay, log_file, close_fd) -> int:
     """The worker process: its signals and log, then `serve`."""
     if close_fd is not None:  # the crawl's end of the socket pair, inherited by a forked worker
         os.close(close_fd)
@@ -187,7 +199,7 @@ def worker_main(sock, jobs, database_url, batch, delay, log_file, close_fd) -> i
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _log_to(log_file)
-    return serve(sock, jobs, database_url, batch=batch, delay=delay)
+    return serve(sock, jobs, database_url, base_urls=base_urls, batch=batch, delay=delay)
 
 
 def _log_to(log_file: str | None) -> None:

@@ -11,9 +11,42 @@ import asyncio
 import multiprocessing
 import socket
 import sys
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from seowatch.crawlers.framing import FrameBuffer, encode
+
+# This module is all the crawl's process imports of the worker's side: the parsers, the decision
+# and the store are imported by the worker alone.
+
+
+class PageFetch(NamedTuple):
+    """A result page as the crawl fetched it; the worker parses its bytes."""
+
+    page_no: int
+    url: str
+    fetched_at: datetime
+    http_status: int | None = None
+    attempts: int = 1
+    failure: str | None = None  # a failure before any parsing: http_503, timeout, truncated ...
+    failure_detail: str | None = None
+
+
+class PageSummary(NamedTuple):
+    """What the crawl needs of a parsed page to go on with its chain."""
+
+    page_no: int
+    reason: str | None  # why the page cannot be read as a ranking; None when it can
+    organic: int = 0
+    has_next: bool = False
+    no_results: bool = False
+    # The engine's redirect links of results whose target the page does not carry, each with its
+    # target when the store already resolved it, else None.
+    redirects: tuple[tuple[str, str | None], ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.reason is None
 
 
 class WorkerGone(RuntimeError):
@@ -82,6 +115,7 @@ class PageWorkerClient:
         jobs: list[dict[str, Any]],
         database_url: str,
         *,
+        base_urls: dict[str, str | None] | None = None,
         batch: int = 100,
         delay: float = 0.5,
         log_file: str | None = None,
@@ -93,7 +127,7 @@ class PageWorkerClient:
         forked = context.get_start_method() == "fork"
         process = context.Process(
             target=_worker_main, name="seowatch-page-worker",
-            args=(theirs, jobs, database_url, batch, delay, log_file, ours.fileno() if forked else None),
+            args=(theirs, jobs, database_url, base_urls or {}, batch, delay, log_file, ours.fileno() if forked else None),
         )
         process.start()
         theirs.close()
@@ -112,7 +146,7 @@ class PageWorkerClient:
             raise WorkerGone("the page worker ended in the middle of the crawl")
         channel.transport.write(encode(message))
 
-    async def parse(self, job_index: int, page, body: bytes, headers: Any):
+    async def parse(self, job_index: int, page: PageFetch, body: bytes, headers: Any) -> PageSummary:
         """The worker parses `body` as `page` of a chain and keeps it; returns its PageSummary."""
         channel = await self._connected()
         self._next_id += 1
@@ -121,12 +155,13 @@ class PageWorkerClient:
         channel.waiting[self._next_id] = future
         return await future
 
-    async def check(self, job_index: int, page_numbers: list[int], tail, resolved: dict[str, str],
-                    redirect_links: set[str], complete: bool) -> None:
+    async def check(self, job_index: int, page_numbers: list[int], tail: PageFetch | None, resolved: dict[str, str],
+                    redirect_links: set[str], complete: bool, fresh: list[tuple[str, str]]) -> None:
         """The chain is over: the worker decides its check from the kept pages (and `tail`, a page that
-        failed before it could be parsed) and stores it."""
+        failed before it could be parsed) and stores it, with the links this chain resolved (`fresh`:
+        absolute link and target) for later crawls."""
         channel = await self._connected()
-        self._send(channel, ("check", job_index, page_numbers, tail, resolved, redirect_links, complete))
+        self._send(channel, ("check", job_index, page_numbers, tail, resolved, redirect_links, complete, fresh))
 
     async def close(self) -> bool:
         """Ask the worker to store what it holds and end; True when it did."""

@@ -14,11 +14,9 @@ import scrapy
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Response
 
-from seowatch.crawlers.engines import is_redirect_link, pages_for_depth, search_url
+from seowatch.crawlers.engines import device_for, pages_for_depth, search_url
 from seowatch.crawlers.failures import unreachable_reason
-from seowatch.crawlers.ranking import CheckKey, FetchedPage
-from seowatch.crawlers.serpworker import PageSummary, check_key
-from seowatch.crawlers.workerchannel import PageWorkerClient, WorkerGone
+from seowatch.crawlers.workerchannel import PageFetch, PageSummary, PageWorkerClient, WorkerGone
 
 _RETRY_STATUSES = {403: "http_403", 429: "http_429"}
 _META_REFRESH = re.compile(rb"""(?:URL|url)\s*=\s*['"]?([^'">\s]+)""")
@@ -63,12 +61,15 @@ class Chain:
 
     index: int  # the job's index: how the page worker knows the chain
     job: dict[str, Any]
-    key: CheckKey
+    engine: str
+    device: str
+    depth: int
     max_pages: int  # safety cap; the depth and the engine's last page end a chain first
     pages: list[PageSummary] = field(default_factory=list)
-    tail: FetchedPage | None = None  # a last page that failed before it could be parsed
+    tail: PageFetch | None = None  # a last page that failed before it could be parsed
     resolved: dict[str, str] = field(default_factory=dict)
     redirect_links: set[str] = field(default_factory=set)
+    fresh: list[tuple[str, str]] = field(default_factory=list)  # links resolved by this chain
     organic_seen: int = 0
 
 
@@ -85,7 +86,6 @@ class SerpSpider(scrapy.Spider):
         engines: dict[str, dict[str, Any]] | None = None,
         retries: int = 3,
         backoff: float = 5.0,
-        link_cache: Any = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
@@ -94,7 +94,6 @@ class SerpSpider(scrapy.Spider):
         self.engine_options = engines or {}
         self.retries = retries
         self.backoff = backoff
-        self.link_cache = link_cache  # get_many(links) -> {link: url}; put(engine, link, url)
 
     async def start(self):
         for index, job in enumerate(self.jobs):
@@ -106,17 +105,18 @@ class SerpSpider(scrapy.Spider):
             self.crawler.stats.set_value("seowatch/page_worker_failed", True)
 
     def _chain(self, index: int, job: dict[str, Any]) -> Chain:
-        key = check_key(job)
+        engine = job["engine"]
         # Cards take organic places, so reaching `depth` organic results can need more pages
         # than depth / per_page; the cap only guards against an engine that never says "last page".
-        return Chain(index, job, key, 2 * pages_for_depth(job["engine"], job["depth"]) + 2)
+        return Chain(index, job, engine, device_for(engine, job["device"]), job["depth"],
+                     2 * pages_for_depth(engine, job["depth"]) + 2)
 
     def _page_request(self, chain: Chain, page_no: int, attempt: int) -> scrapy.Request:
-        engine = chain.key.engine
+        engine = chain.engine
         opts = self.engine_options.get(engine, {})
         url = search_url(
             engine, chain.job["keyword"], page_no, base_url=opts.get("base_url"), params=opts.get("params"),
-            device=chain.key.device, api_key=opts.get("api_key"),
+            device=chain.device, api_key=opts.get("api_key"),
         )
         return scrapy.Request(
             url,
@@ -125,7 +125,7 @@ class SerpSpider(scrapy.Spider):
             dont_filter=True,
             priority=page_no,  # finish started chains before opening new ones
             meta={
-                "chain": chain, "page_no": page_no, "attempt": attempt, "device": chain.key.device,
+                "chain": chain, "page_no": page_no, "attempt": attempt, "device": chain.device,
                 "download_slot": engine, "handle_httpstatus_all": True,
             },
         )
@@ -147,34 +147,33 @@ class SerpSpider(scrapy.Spider):
         request = response.request
         chain: Chain = request.meta["chain"]
         page_no: int = request.meta["page_no"]
-        now = datetime.now(timezone.utc)
-        page = FetchedPage(page_no, response.url, now, http_status=response.status, attempts=request.meta["attempt"] + 1)
+        fetch = PageFetch(page_no, response.url, datetime.now(timezone.utc), response.status, request.meta["attempt"] + 1)
         content_type = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
         if response.status in _RETRY_STATUSES or response.status >= 500:
-            page.failure = _RETRY_STATUSES.get(response.status, f"http_{response.status}")
+            fetch = fetch._replace(failure=_RETRY_STATUSES.get(response.status, f"http_{response.status}"))
         elif response.status >= 400:
-            page.failure = f"http_{response.status}"
+            fetch = fetch._replace(failure=f"http_{response.status}")
         elif not response.body:
-            page.failure, page.failure_detail = "empty", f"HTTP {response.status} with an empty body"
-        elif looks_truncated(chain.key.engine, response.body, content_type or "text/html"):
-            page.failure, page.failure_detail = "truncated", f"{len(response.body)} bytes, no end of document"
-        if page.failure is None:
+            fetch = fetch._replace(failure="empty", failure_detail=f"HTTP {response.status} with an empty body")
+        elif looks_truncated(chain.engine, response.body, content_type or "text/html"):
+            fetch = fetch._replace(failure="truncated", failure_detail=f"{len(response.body)} bytes, no end of document")
+        if fetch.failure is None:
             try:
-                seen = await self.worker.parse(chain.index, page, response.body, dict(response.headers))
+                seen = await self.worker.parse(chain.index, fetch, response.body, dict(response.headers))
             except WorkerGone as exc:
                 raise CloseSpider("page_worker_failed") from exc
         else:
-            seen = PageSummary.of(page)
+            seen = PageSummary(page_no, fetch.failure)
         if not seen.ok:
             retry = await self._retry_or_none(request)
             if retry is not None:
                 yield retry
                 return
             chain.pages.append(seen)
-            chain.tail = page if page.failure else None
+            chain.tail = fetch if fetch.failure else None
             await self._finish(chain)
             return
-        await self._resolve(chain, page.url, seen)
+        await self._resolve(chain, fetch.url, seen)
         chain.pages.append(seen)
         chain.organic_seen += seen.organic
         if not self._chain_done(chain):
@@ -190,36 +189,27 @@ class SerpSpider(scrapy.Spider):
             yield retry
             return
         reason, detail = unreachable_reason(failure.value)
-        chain.tail = FetchedPage(request.meta["page_no"], request.url, datetime.now(timezone.utc), failure=reason,
-                                 failure_detail=detail, attempts=request.meta["attempt"] + 1)
-        chain.pages.append(PageSummary.of(chain.tail))
+        page_no = request.meta["page_no"]
+        chain.tail = PageFetch(page_no, request.url, datetime.now(timezone.utc), attempts=request.meta["attempt"] + 1,
+                               failure=reason, failure_detail=detail)
+        chain.pages.append(PageSummary(page_no, reason))
         await self._finish(chain)
 
     async def _resolve(self, chain: Chain, page_url: str, seen: PageSummary) -> None:
-        """Resolve the engine's redirect links of results whose target the page does not carry."""
-        engine = chain.key.engine
-        base_url = self.engine_options.get(engine, {}).get("base_url")
-        links = []
-        for link in seen.links:
-            absolute = urljoin(page_url, link)
-            if is_redirect_link(engine, absolute, base_url):
-                chain.redirect_links.add(link)
-                links.append((link, absolute))
-        if not links:
-            return
-        cached = self.link_cache.get_many([a for _, a in links]) if self.link_cache else {}
+        """Resolve the engine's redirect links of results whose target the page does not carry and
+        the store does not know yet."""
         todo = []
-        for link, absolute in links:
-            if absolute in cached:
-                chain.resolved[link] = cached[absolute]
+        for link, cached in seen.redirects:
+            chain.redirect_links.add(link)
+            if cached:
+                chain.resolved[link] = cached
             else:
-                todo.append((link, absolute))
-        results = await asyncio.gather(*(self._resolve_one(engine, absolute) for _, absolute in todo))
+                todo.append((link, urljoin(page_url, link)))
+        results = await asyncio.gather(*(self._resolve_one(chain.engine, absolute) for _, absolute in todo))
         for (link, absolute), target in zip(todo, results):
             if target:
                 chain.resolved[link] = target
-                if self.link_cache:
-                    self.link_cache.put(engine, absolute, target)
+                chain.fresh.append((absolute, target))
 
     async def _resolve_one(self, engine: str, link: str) -> str | None:
         request = scrapy.Request(
@@ -244,7 +234,7 @@ class SerpSpider(scrapy.Spider):
         last = chain.pages[-1]
         return (
             not last.has_next or last.no_results
-            or chain.organic_seen >= chain.key.depth or last.page_no >= chain.max_pages
+            or chain.organic_seen >= chain.depth or last.page_no >= chain.max_pages
         )
 
     async def _finish(self, chain: Chain) -> None:
@@ -253,6 +243,7 @@ class SerpSpider(scrapy.Spider):
         tail_no = chain.tail.page_no if chain.tail is not None else None
         parsed = [p.page_no for p in chain.pages if p.page_no != tail_no]
         try:
-            await self.worker.check(chain.index, parsed, chain.tail, chain.resolved, chain.redirect_links, complete)
+            await self.worker.check(chain.index, parsed, chain.tail, chain.resolved, chain.redirect_links, complete,
+                                    chain.fresh)
         except WorkerGone as exc:
             raise CloseSpider("page_worker_failed") from exc
