@@ -78,6 +78,9 @@ class SerpSpider(scrapy.Spider):
     worker (see `serpworker`) parses each page, then decides and stores each chain's check."""
 
     name = "serp"
+    # Checks are stored by the page worker, never yielded as items: without the store pipeline the
+    # crawl's process does not import SQLAlchemy (0.4 s before the first request).
+    custom_settings = {"ITEM_PIPELINES": {}}
 
     def __init__(
         self,
