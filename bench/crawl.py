@@ -11,8 +11,8 @@ Two rates for each command, keywords per second:
   throughput the target is about: ours includes parsing, deciding and storing every check, draining
   what is still queued, closing the page worker and printing the summary; start-up is left out.
 - whole command: process start to exit. Ours also pays its fixed start-up (imports, reading the
-  config, syncing the keywords into the store, starting the crawl's child process and its page
-  worker), which does not grow with the number of keywords.
+  config, creating the store and syncing the keywords into it while the crawl's child process
+  imports Scrapy), which does not grow with the number of keywords.
 The CPU time of each command's process tree is shown beside them (what a busy shared machine
 disturbs least), and its peak memory: ru_maxrss of the process tree (os.wait4), taken by a small
 launcher process so the benchmark's own memory does not leak into it (see `launch`). Every page is

@@ -4,7 +4,6 @@ away, or just keeps going (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
 import time
@@ -13,7 +12,6 @@ from datetime import datetime, timezone
 import pytest
 from sqlmodel import select
 
-from seowatch.crawlers.events import MARK
 from seowatch.crawlers.framing import FrameReader, send_frames
 from seowatch.crawlers.serpworker import serve
 from seowatch.crawlers.workerchannel import PageFetch, PageSummary
@@ -63,10 +61,12 @@ class Crawl:
                       "depth": 20, "site": SITE} for i, k in zip(ids, keywords)]
         self.sock, theirs = socket.socketpair()
         self.reader = FrameReader(self.sock)
-        self.exit: list[int] = []
+        self.events: list[dict] = []
+        self.ended: list[bool] = []
         self.thread = threading.Thread(
-            target=lambda: self.exit.append(
-                serve(theirs, self.jobs, db_url, base_urls={"baidu": f"{ROOT}/baidu"}, batch=batch, delay=delay)),
+            target=lambda: self.ended.append(
+                serve(theirs, self.jobs, engine, self.events.append, base_urls={"baidu": f"{ROOT}/baidu"},
+                      batch=batch, delay=delay) is None),
             daemon=True,
         )
         self.thread.start()
@@ -88,18 +88,14 @@ class Crawl:
         send_frames(self.sock, [("close",)])
         assert self.reader.next(10) == ("closed",)
         self.thread.join(10)
-        assert self.exit == [0]
+        assert self.ended == [True]
 
     def checks(self) -> dict[str, RankCheck]:
         with session_scope(get_engine(self.db_url)) as s:
             return {k: c for k, c in s.exec(select(Keyword.text, RankCheck).join(RankCheck))}
 
 
-def events(capsys) -> list[dict]:
-    return [json.loads(line[len(MARK):]) for line in capsys.readouterr().out.splitlines() if line.startswith(MARK)]
-
-
-def test_a_chain_is_parsed_answered_decided_and_stored(db_url, capsys):
+def test_a_chain_is_parsed_answered_decided_and_stored(db_url):
     crawl = Crawl(db_url, ["整合营销", "网络推广"])
     first = crawl.parse(0, fetched(1, "整合营销"), results_page("整合营销", filler(2) + [OURS] + filler(7, 2), has_next=True))
     assert first == PageSummary(1, None, organic=10, has_next=True, no_results=False, redirects=())
@@ -118,7 +114,7 @@ def test_a_chain_is_parsed_answered_decided_and_stored(db_url, capsys):
     with session_scope(get_engine(db_url)) as s:
         kept = s.exec(select(SerpResult).where(SerpResult.check_id == checks["整合营销"].id)).all()
     assert sorted(r.position for r in kept if r.kind == "organic") == list(range(1, 21))
-    seen = events(capsys)
+    seen = crawl.events
     assert [(e["event"], e["keyword"], e["status"], e["position"]) for e in seen] == [
         ("check", "整合营销", "ranked", 3), ("check", "网络推广", "not_ranked", None)]
 
@@ -166,7 +162,7 @@ def test_a_crawl_that_goes_away_still_gets_every_decided_check_stored(db_url):
     crawl.parse(1, fetched(1, "网络推广"), results_page("网络推广", filler(10), has_next=True))  # never finished
     crawl.sock.close()  # the crawl was killed
     crawl.thread.join(10)
-    assert crawl.exit == [0]
+    assert crawl.ended == [True]
     assert {k: c.status for k, c in crawl.checks().items()} == {"整合营销": "ranked"}
 
 

@@ -51,7 +51,6 @@ def store_check(engine, kw, day, our_rank):
 def run_audit(db_url, sandbox, jobs, day, tmp_path):
     spec = {
         "spider": "audit",
-        "database_url": db_url,
         "settings": crawl_settings(PolitenessConfig(proxies=(sandbox.url,), timeout=5), sorted({j.url for j in jobs}),
                                    fast=True, database_url=db_url, log_file=str(tmp_path / "crawl.log")),
         "spider_args": {"jobs": [j.to_dict() for j in jobs], "day": day.isoformat(),
@@ -59,7 +58,7 @@ def run_audit(db_url, sandbox, jobs, day, tmp_path):
                         "retries": 1, "backoff": 0},
     }
     events = []
-    code = run_child(spec, events.append, workdir=tmp_path / "tmp")
+    code = run_child(spec, events.append)
     assert code == 0, (tmp_path / "crawl.log").read_text("utf-8")[-3000:] + repr(events)
     return [e for e in events if e.get("event") == "audit"]
 

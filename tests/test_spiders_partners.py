@@ -36,13 +36,12 @@ def store_partners(db_url: str, keys=None) -> dict[str, int]:
 def run_check(db_url, tmp_path, jobs, day: int, proxies=(), retries=1) -> list[dict]:
     spec = {
         "spider": "partners",
-        "database_url": db_url,
         "settings": crawl_settings(PolitenessConfig(proxies=tuple(proxies), timeout=5), [], fast=True,
                                    database_url=db_url, log_file=str(tmp_path / "crawl.log")),
         "spider_args": {"jobs": jobs, "retries": retries, "backoff": 0, "failures_before_lost": 2},
     }
     events: list[dict] = []
-    code = run_child(spec, events.append, workdir=tmp_path / "tmp")
+    code = run_child(spec, events.append)
     log = (tmp_path / "crawl.log").read_text("utf-8") if (tmp_path / "crawl.log").exists() else ""
     assert code == 0, log[-3000:] + repr(events[-5:])
     assert not [e for e in events if e.get("event") == "output" and "Traceback" in e.get("line", "")], events

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import click
@@ -10,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from seowatch.cli import EXIT_FAILED, App
+from seowatch.crawlers.runner import CrawlChild
 from seowatch.crawlers.settings import backoff_seconds, crawl_settings
 
 
@@ -25,20 +27,24 @@ def run_spider(
     on_item: Callable[[dict[str, Any]], str | None],
     show_progress: bool,
     label: str,
+    child: CrawlChild | None = None,
+    alongside: Callable[[Callable[[dict[str, Any]], None], str], AbstractContextManager] | None = None,
 ) -> int:
     """Run `spider` in a child process (one download slot per entry of `slots`, politeness from the
     config, retries and backoff added to its arguments), advancing a progress bar on each `item_event`
-    (`on_item` returns the bar's note). Returns 0, or the child's failure status after saying so."""
-    from seowatch.crawlers.runner import run_child
+    (`on_item` returns the bar's note). Returns 0, or the child's failure status after saying so.
 
+    `child`: the crawl's child process when it was started ahead (see `CrawlChild`). `alongside`,
+    given the event handler and the log file, returns what runs in this process for as long as the
+    child does (the SERP crawl's page worker), as a context manager."""
     cfg = app.config
     log_dir = cfg.data_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
+    log_file = str(log_dir / "crawl.log")
     spec = {
         "spider": spider,
-        "database_url": cfg.database_url,
         "settings": crawl_settings(cfg.politeness, sorted(set(slots)), fast=fast, database_url=cfg.database_url,
-                                   log_file=str(log_dir / "crawl.log")),
+                                   log_file=log_file),
         "spider_args": {"retries": cfg.politeness.retries, "backoff": backoff_seconds(cfg.politeness, fast),
                         **spider_args},
     }
@@ -60,7 +66,10 @@ def run_spider(
             elif kind == "output":
                 output.append(event["line"])
 
-        code = run_child(spec, on_event, workdir=cfg.data_dir / "tmp", env=app.environ)
+        # The child is stopped (if it did not end) before what runs alongside it is waited for.
+        with alongside(on_event, log_file) if alongside else nullcontext():
+            with child or CrawlChild.start(spider, env=app.environ) as started:
+                code = started.run(spec, on_event)
     if code != 0 or not finished:
         tail = "\n".join(output[-20:])
         click.echo(f"seowatch: the {label} failed (exit {code}); see {log_dir / 'crawl.log'}"

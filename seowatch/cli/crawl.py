@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import socket
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -98,8 +99,38 @@ class CrawlSummary:
         return line
 
 
-def run_serp_crawl(app: App, jobs: list[dict[str, Any]], *, fast: bool, show_progress: bool) -> CrawlSummary:
-    """Run the SERP spider in a child process, with a progress bar on the terminal."""
+class SerpCrawlStart:
+    """A SERP crawl's child process started before its jobs are known, so that it imports Scrapy
+    while this process syncs the store, and this process's end of the socket pair its page worker
+    serves (see `serpworker`). Cancelled on leaving it as a context manager, unless it ran."""
+
+    def __init__(self, app: App) -> None:
+        from seowatch.crawlers.runner import CrawlChild
+
+        self.worker_sock, crawl_end = socket.socketpair()
+        try:
+            self.child = CrawlChild.start("serp", env=app.environ, worker_fd=crawl_end.fileno())
+        except BaseException:
+            self.worker_sock.close()
+            raise
+        finally:
+            crawl_end.close()  # the child has its own copy
+
+    def cancel(self) -> None:
+        self.child.cancel()
+        self.worker_sock.close()
+
+    def __enter__(self) -> SerpCrawlStart:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.cancel()  # a no-op for a crawl that ran
+
+
+def run_serp_crawl(app: App, jobs: list[dict[str, Any]], *, fast: bool, show_progress: bool,
+                   start: SerpCrawlStart | None = None) -> CrawlSummary:
+    """Run the SERP spider in a child process (`start`: one started ahead), its pages parsed, decided
+    and stored by the page worker in this process, with a progress bar on the terminal."""
     from seowatch.cli.childcrawl import run_spider
 
     cfg = app.config
@@ -121,8 +152,22 @@ def run_serp_crawl(app: App, jobs: list[dict[str, Any]], *, fast: bool, show_pro
             reasons[event.get("reason") or "unknown"] += 1
         return f"{statuses[STATUS_UNKNOWN]} unknown" if statuses[STATUS_UNKNOWN] else ""
 
-    code = run_spider(app, "serp", engines_used, {"jobs": jobs, "engines": engines}, fast=fast, total=len(jobs),
-                      item_event="check", on_item=on_check, show_progress=show_progress, label="crawl")
+    with start or SerpCrawlStart(app) as started:
+        from seowatch.crawlers.serpworker import PageWorkerThread
+
+        worker = PageWorkerThread(started.worker_sock)
+
+        def page_worker(on_event, log_file: str) -> PageWorkerThread:
+            base_urls = {name: opts["base_url"] for name, opts in engines.items()}
+            return worker.start(jobs, app.engine, on_event, base_urls=base_urls, log_file=log_file)
+
+        code = run_spider(app, "serp", engines_used, {"jobs": jobs, "engines": engines}, fast=fast,
+                          total=len(jobs), item_event="check", on_item=on_check, show_progress=show_progress,
+                          label="crawl", child=started.child, alongside=page_worker)
+    if worker.error is not None:
+        click.echo(f"seowatch: the page worker failed ({worker.error}); checks it had not stored are missing",
+                   err=True)
+        code = code or EXIT_FAILED
     optimize(app.engine)
     return CrawlSummary(len(jobs), statuses, reasons, code)
 
@@ -224,23 +269,24 @@ def crawl(app: App, site: str | None, engine: str | None, keywords: tuple[str, .
     overall = 0
     groups_seen: set[str] = set()
     for site_cfg in selected_sites(app, site):
-        _, synced = sync_site(app, site_cfg)
-        for variant, kept in synced.variants:
-            click.echo(f"note: keyword {variant!r} is a variant of {kept!r} and is tracked as one keyword", err=True)
-        groups_seen.update(keyword_groups(synced.keywords))
-        kws = in_group(synced.keywords, group)
-        if group is not None and not kws:
-            continue
-        if keywords:
-            wanted = {normalize(k) for k in keywords}
-            kws = [k for k in kws if k.normalized in wanted]
-            if not kws:
-                fail(f"none of the keywords {', '.join(keywords)} is tracked for {site_cfg.label}", EXIT_CONFIG)
-        jobs = build_jobs(site_cfg, kws, run_day, engine)
-        if not jobs:
-            click.echo(f"{site_cfg.label}: nothing to check", err=True)
-            continue
-        summary = run_serp_crawl(app, jobs, fast=fast, show_progress=not quiet and sys.stderr.isatty())
+        with SerpCrawlStart(app) as start:  # the crawl's process imports Scrapy while the store is synced
+            _, synced = sync_site(app, site_cfg)
+            for variant, kept in synced.variants:
+                click.echo(f"note: keyword {variant!r} is a variant of {kept!r} and is tracked as one keyword", err=True)
+            groups_seen.update(keyword_groups(synced.keywords))
+            kws = in_group(synced.keywords, group)
+            if group is not None and not kws:
+                continue
+            if keywords:
+                wanted = {normalize(k) for k in keywords}
+                kws = [k for k in kws if k.normalized in wanted]
+                if not kws:
+                    fail(f"none of the keywords {', '.join(keywords)} is tracked for {site_cfg.label}", EXIT_CONFIG)
+            jobs = build_jobs(site_cfg, kws, run_day, engine)
+            if not jobs:
+                click.echo(f"{site_cfg.label}: nothing to check", err=True)
+                continue
+            summary = run_serp_crawl(app, jobs, fast=fast, show_progress=not quiet and sys.stderr.isatty(), start=start)
         if not quiet:
             print_rank_table(rank_rows(app, site_cfg, run_day), f"{site_cfg.label} — {run_day.isoformat()}")
         click.echo(f"{site_cfg.label}: {summary.coverage_line()}")

@@ -326,7 +326,7 @@ def run_site(ctx: Context, plan: SitePlan) -> SiteRun:
 
 def _interruption(stop: BaseException) -> int | None:
     """The exit status of a run stopped by a signal (None: not an interruption). While a crawl child
-    runs, `run_child` turns SIGTERM into SystemExit(143) itself, after stopping the child."""
+    runs, `CrawlChild.run` turns SIGTERM into SystemExit(143) itself, after stopping the child."""
     if isinstance(stop, Interrupted):
         return stop.exit_code
     if isinstance(stop, KeyboardInterrupt):

@@ -1,7 +1,10 @@
 """Running a crawl in a child process (the Twisted reactor cannot restart), and that child's entry point.
 
-The parent writes a JSON spec, starts `python -m seowatch.crawlers.runner SPEC`, and reads the
-child's event lines (see `events`) as they come; Scrapy's own log goes to the log file.
+The command starts `python -m seowatch.crawlers.runner SPIDER` early (`CrawlChild.start`): the child
+imports Scrapy and the spider while the command reads its configuration and syncs the store. `run`
+then writes the crawl's spec (settings and spider arguments, as JSON) to the child's stdin and reads
+its event lines (see `events`) as they come; Scrapy's own log goes to the log file. A child whose
+stdin ends without a spec (`cancel`, or a command that died) exits without crawling.
 """
 
 from __future__ import annotations
@@ -12,10 +15,8 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from seowatch.crawlers.events import emit, parse_line
@@ -27,31 +28,50 @@ SPIDERS = {
 }
 
 
-def run_child(
-    spec: dict[str, Any],
-    on_event: Callable[[dict[str, Any]], None],
-    *,
-    workdir: Path,
-    env: dict[str, str] | None = None,
-) -> int:
-    """Run one crawl in a child process; returns its exit status (0: the crawl ran to its end)."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", suffix=".json", prefix="crawl-", dir=workdir, delete=False, encoding="utf-8") as f:
-        json.dump(spec, f, ensure_ascii=False)
-        spec_path = f.name
-    restore_sigterm = _raise_on_sigterm()
-    try:
+class CrawlChild:
+    """One crawl's child process: `start` it, then `run` it with its spec, or `cancel` it. As a
+    context manager, a child that was never run is cancelled on the way out."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.proc = proc
+        self._used = False
+
+    @classmethod
+    def start(cls, spider: str, *, env: dict[str, str] | None = None, worker_fd: int | None = None) -> CrawlChild:
+        """Start the child for `spider`. `worker_fd`: a socket the child inherits, its connection to
+        the SERP crawl's page worker (see `serpworker`)."""
+        if spider not in SPIDERS:
+            raise ValueError(f"unknown spider {spider!r}")
+        argv = [sys.executable, "-m", "seowatch.crawlers.runner", spider]
+        if worker_fd is not None:
+            argv += ["--worker-fd", str(worker_fd)]
         proc = subprocess.Popen(
-            [sys.executable, "-m", "seowatch.crawlers.runner", spec_path],
+            argv,
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
             encoding="utf-8",
             errors="replace",
             env=env,
+            pass_fds=() if worker_fd is None else (worker_fd,),
         )
+        return cls(proc)
+
+    def run(self, spec: dict[str, Any], on_event: Callable[[dict[str, Any]], None]) -> int:
+        """Hand the child its spec and follow it to its end; returns its exit status (0: the crawl
+        ran to its end)."""
+        if self._used:
+            raise RuntimeError("a crawl child runs once")
+        self._used = True
+        proc = self.proc
+        restore_sigterm = _raise_on_sigterm()
         try:
-            assert proc.stdout is not None
+            try:
+                proc.stdin.write(json.dumps(spec, ensure_ascii=False))
+                proc.stdin.close()
+            except BrokenPipeError:  # it ended before reading its spec: its output says why
+                pass
             for line in proc.stdout:
                 event = parse_line(line.rstrip("\n"))
                 if event is not None:
@@ -60,16 +80,44 @@ def run_child(
                     on_event({"event": "output", "line": line.rstrip("\n")})
             return proc.wait()
         except BaseException:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()  # reaped here, not left a zombie
+            self._stop()
             raise
-    finally:
-        restore_sigterm()
-        os.unlink(spec_path)
+        finally:
+            restore_sigterm()
+            proc.stdout.close()
+
+    def cancel(self) -> None:
+        """Stop a child that will not crawl (it may still be importing Scrapy)."""
+        if self._used:
+            return
+        self._used = True
+        try:
+            self.proc.stdin.close()  # had it been reading, it would exit on its own
+        except BrokenPipeError:
+            pass
+        self._stop()
+        self.proc.stdout.close()
+
+    def _stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()  # reaped here, not left a zombie
+
+    def __enter__(self) -> CrawlChild:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.cancel()
+
+
+def run_child(spec: dict[str, Any], on_event: Callable[[dict[str, Any]], None], *,
+              env: dict[str, str] | None = None) -> int:
+    """Start a child for `spec["spider"]` and run it at once (see `CrawlChild`)."""
+    with CrawlChild.start(spec["spider"], env=env) as child:
+        return child.run(spec, on_event)
 
 
 def _raise_on_sigterm() -> Callable[[], None]:
@@ -93,36 +141,35 @@ def _spider_class(name: str):
     return getattr(importlib.import_module(module), attr)
 
 
-def child_main(spec_path: str) -> int:
-    """The child: build the spider's arguments from the spec (secrets from the environment), crawl, report."""
-    spec = json.loads(Path(spec_path).read_text("utf-8"))
+def child_main(spider: str, worker_fd: int | None = None) -> int:
+    """The child: import Scrapy and the spider, read the spec from stdin (none: exit at once),
+    build the spider's arguments (secrets from the environment), crawl, report."""
+    worker = None
+    if worker_fd is not None:
+        from seowatch.crawlers.workerchannel import PageWorkerClient
+
+        worker = PageWorkerClient.from_fd(worker_fd)
+    from scrapy.crawler import CrawlerProcess
+
+    spider_class = _spider_class(spider)
+    text = sys.stdin.buffer.read().decode("utf-8")
+    if not text.strip():
+        return 0  # cancelled: the command did not need it after all
+    spec = json.loads(text)
     args = dict(spec.get("spider_args", {}))
     for opts in args.get("engines", {}).values():
         env_name = opts.pop("api_key_env", None)
         if env_name:
             opts["api_key"] = os.environ.get(env_name)
-    settings = spec["settings"]
-    worker = None
-    if spec["spider"] == "serp":
-        from seowatch.crawlers.workerchannel import PageWorkerClient
-
-        # First, while this process has no thread and no connection a fork could copy; the worker
-        # imports the parsers and the store while this process imports Scrapy.
-        worker = PageWorkerClient.start(
-            args["jobs"], spec["database_url"],
-            base_urls={name: opts.get("base_url") for name, opts in args.get("engines", {}).items()},
-            batch=settings.get("SEOWATCH_STORE_BATCH", 100), delay=settings.get("SEOWATCH_STORE_DELAY", 0.5),
-            log_file=settings.get("LOG_FILE"),
-        )
+    if worker is not None:
         args["page_worker"] = worker
-    from scrapy.crawler import CrawlerProcess
-
+    settings = spec["settings"]
     try:
         process = CrawlerProcess(settings, install_root_handler=bool(settings.get("LOG_FILE")))
         # Scrapy's root handler filters by LOG_LEVEL, but leaves the root logger at NOTSET: every
         # DEBUG line ("Crawled (200) ...", one per page) would be built as a record, then dropped.
         logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL", "INFO"))
-        crawler = process.create_crawler(_spider_class(spec["spider"]))
+        crawler = process.create_crawler(spider_class)
         process.crawl(crawler, **args)
         process.start()
     finally:
@@ -136,10 +183,19 @@ def child_main(spec_path: str) -> int:
     return 0 if reason == "finished" and not failed else 1
 
 
+def _arguments(argv: list[str]) -> tuple[str, int | None]:
+    """SPIDER [--worker-fd N]"""
+    if len(argv) == 3 and argv[1] == "--worker-fd":
+        return argv[0], int(argv[2])
+    if len(argv) != 1:
+        raise SystemExit("usage: python -m seowatch.crawlers.runner SPIDER [--worker-fd N]  (spec on stdin)")
+    return argv[0], None
+
+
 if __name__ == "__main__":
     from seowatch import spare_last_collection
 
     try:
-        sys.exit(child_main(sys.argv[1]))
+        sys.exit(child_main(*_arguments(sys.argv[1:])))
     finally:
         spare_last_collection()

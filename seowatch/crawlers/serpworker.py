@@ -1,30 +1,34 @@
-"""The SERP crawl's page worker: a second process that parses result pages, decides checks and stores them.
+"""The SERP crawl's page worker: parses result pages, decides checks and stores them, in a thread of
+the command that started the crawl.
 
 Scrapy's own handling of a request costs about as much CPU as parsing the page, deciding the
 check and storing it together, and a crawl's process can use one core. So the crawl's process only
 fetches: it sends each page's bytes here and gets back what it needs to go on (is the page usable,
 how many organic results, is there a next page, which links need resolving); when a chain of pages
-ends it sends the resolved links, and this process decides the check from the pages it kept,
-stores it (in batches, see `storewriter`) and reports it on the event stream once committed.
+ends it sends the resolved links, and the worker decides the check from the pages it kept, stores
+it (in batches, see `storewriter`) and reports it once committed. The command that started the
+crawl is otherwise idle while it waits, and already holds the store: the worker is a thread there,
+talking to the crawl's process over a socket pair.
 
-The worker ends when the crawl says `close` or when its connection ends (the crawl was killed):
-either way it first stores every check already decided, so an interruption loses only checks
-not yet decided, which a re-run fills.
+The worker ends when the crawl says `close` or when its connection ends (the crawl's process was
+killed): either way it first stores every check already decided, so an interruption loses only
+checks not yet decided, which a re-run fills.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import signal
 import socket
+import threading
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from typing import Any
 from urllib.parse import urljoin
 
+from sqlalchemy.engine import Engine
+
 from seowatch.crawlers.engines import device_for, is_redirect_link
-from seowatch.crawlers.events import emit
 from seowatch.crawlers.framing import IDLE, FrameReader, send_frames
 from seowatch.crawlers.linkcache import LinkCache
 from seowatch.crawlers.matching import SiteMatcher
@@ -35,6 +39,8 @@ from seowatch.crawlers.workerchannel import PageFetch, PageSummary
 from seowatch.store.ranks import CheckOutcome, save_checks
 
 log = logging.getLogger(__name__)
+_LOGGER = logging.getLogger("seowatch")  # the worker's lines from every module go to the crawl's log
+_THREAD_NAME = "seowatch-page-worker"
 
 # Messages (tuples, their first item names them):
 #   crawl -> worker  ("parse", request_id, job_index, PageFetch, body, headers)
@@ -42,6 +48,8 @@ log = logging.getLogger(__name__)
 #                     complete, fresh links)
 #                    ("close",)
 #   worker -> crawl  ("parsed", request_id, PageSummary)   ("closed",)
+
+Report = Callable[[dict[str, Any]], None]  # receives the worker's events: check, store_error
 
 
 def fetched_page(fetch: PageFetch) -> FetchedPage:
@@ -58,9 +66,10 @@ class PageWorker:
     """The worker's state: the pages of chains still open, one matcher per site, the resolved-link
     cache, the batch writer."""
 
-    def __init__(self, jobs: list[dict[str, Any]], writer: BatchWriter, links: LinkCache,
+    def __init__(self, jobs: list[dict[str, Any]], writer: BatchWriter, links: LinkCache, report: Report,
                  base_urls: dict[str, str | None] | None = None):
         self.jobs = jobs
+        self.report = report
         self.writer = writer
         self.links = links
         self.base_urls = base_urls or {}
@@ -114,7 +123,7 @@ class PageWorker:
         decision = decide(key, pages, matcher, resolved, redirect_links, complete)
         fetched_at = pages[-1].fetched_at if pages else datetime.now(timezone.utc)
         outcome = build_outcome(key, pages, decision, matcher, fetched_at)
-        self.writer.add(outcome, _reported(job["keyword"], outcome))
+        self.writer.add(outcome, _reported(job["keyword"], outcome, self.report))
 
     def _matcher(self, site: dict[str, Any]) -> SiteMatcher:
         name = site["domain"]
@@ -124,7 +133,7 @@ class PageWorker:
         return self._matchers[name]
 
 
-def _reported(keyword: str, outcome: CheckOutcome):
+def _reported(keyword: str, outcome: CheckOutcome, report: Report):
     """The event for a check once its transaction committed (what this crawl saw, even if the store
     kept a known result of the day in its place)."""
     seen = outcome.check
@@ -132,10 +141,11 @@ def _reported(keyword: str, outcome: CheckOutcome):
     def done(stored, error: BaseException | None) -> None:
         if error is not None:
             log.error("could not store the check of %r on %s: %s", keyword, seen.engine, error)
-            emit("store_error", keyword=keyword, engine=seen.engine, error=str(error)[:300])
+            report({"event": "store_error", "keyword": keyword, "engine": seen.engine, "error": str(error)[:300]})
             return
-        emit("check", keyword=keyword, keyword_id=seen.keyword_id, engine=seen.engine, device=seen.device,
-             status=seen.status, position=seen.position, reason=seen.unknown_reason, kept_known=stored is not seen)
+        report({"event": "check", "keyword": keyword, "keyword_id": seen.keyword_id, "engine": seen.engine,
+                "device": seen.device, "status": seen.status, "position": seen.position,
+                "reason": seen.unknown_reason, "kept_known": stored is not seen})
 
     return done
 
@@ -143,24 +153,22 @@ def _reported(keyword: str, outcome: CheckOutcome):
 def serve(
     sock: socket.socket,
     jobs: list[dict[str, Any]],
-    database_url: str,
+    engine: Engine,
+    report: Report,
     *,
     base_urls: dict[str, str | None] | None = None,
     batch: int = 100,
     delay: float = 0.5,
-) -> int:
+) -> None:
     """The worker's loop: answer the crawl's messages until it closes or goes away. A queued check
     is stored at the latest `delay` seconds after it was decided, or with its batch of `batch`."""
-    from seowatch.store.database import get_engine
-
-    engine = get_engine(database_url, migrate=False)
-    worker = PageWorker(jobs, BatchWriter(engine, save_checks, max_items=batch), LinkCache(engine), base_urls)
+    worker = PageWorker(jobs, BatchWriter(engine, save_checks, max_items=batch), LinkCache(engine), report, base_urls)
     reader = FrameReader(sock)
     replies: list[Any] = []
     oldest: float | None = None  # when the oldest check waiting to be stored was decided
     while True:
         if replies and not reader.has_frame():  # answers first: the crawl waits for them, not for the store
-            send_frames(sock, replies)
+            _send(sock, replies)
             replies = []
         if oldest is not None and (len(worker.writer) >= batch or time.monotonic() - oldest >= delay):
             worker.writer.flush()
@@ -173,8 +181,8 @@ def serve(
             if message is None:
                 log.warning("the crawl ended without closing its page worker; every check it decided is stored")
             else:
-                send_frames(sock, [("closed",)])
-            return 0
+                _send(sock, [("closed",)])
+            return
         if message[0] == "parse":
             _, request_id, job_index, page, body, headers = message
             replies.append(("parsed", request_id, worker.parse(job_index, page, body, headers)))
@@ -184,30 +192,73 @@ def serve(
             except Exception as exc:  # noqa: BLE001 - one check's bug must not lose the others
                 job = jobs[message[1]]
                 log.exception("could not decide the check of %r on %s", job["keyword"], job["engine"])
-                emit("store_error", keyword=job["keyword"], engine=job["engine"], error=str(exc)[:300])
+                report({"event": "store_error", "keyword": job["keyword"], "engine": job["engine"],
+                        "error": str(exc)[:300]})
                 continue
             if oldest is None:
                 oldest = time.monotonic()
 
 
-def worker_main(sock, jobs, database_url, base_urls, batch, delay, log_file, close_fd) -> int:
-    """The worker process: its signals and log, then `serve`."""
-    if close_fd is not None:  # the crawl's end of the socket pair, inherited by a forked worker
-        os.close(close_fd)
-    # Ctrl-C reaches the whole process group: the worker ends with the crawl (close or end of
-    # connection), after storing what is decided, not in the middle of a batch.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    _log_to(log_file)
-    return serve(sock, jobs, database_url, base_urls=base_urls, batch=batch, delay=delay)
+def _send(sock: socket.socket, messages: list[Any]) -> None:
+    try:
+        send_frames(sock, messages)
+    except OSError:  # the crawl's process is gone: what it waited for no longer matters
+        pass
 
 
-def _log_to(log_file: str | None) -> None:
-    """The worker's log lines go where the crawl's go."""
-    root = logging.getLogger()
-    if root.handlers:  # inherited from the crawl (a forked worker after logging was set up)
-        return
-    handler = logging.FileHandler(log_file, encoding="utf-8") if log_file else logging.StreamHandler()
+class PageWorkerThread:
+    """The worker serving `sock`, the command's end of the socket pair whose other end the crawl's
+    process has. As a context manager around the crawl: leaving it waits until the worker has
+    stored what it decided (the crawl's process has ended, or been stopped, by then)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self, jobs: list[dict[str, Any]], engine: Engine, report: Report, *,
+              base_urls: dict[str, str | None] | None = None, batch: int = 100, delay: float = 0.5,
+              log_file: str | None = None) -> PageWorkerThread:
+        """Serve the crawl from a new thread; its log lines go to `log_file` too."""
+
+        def run() -> None:
+            handler = _log_to(log_file)
+            try:
+                serve(self.sock, jobs, engine, report, base_urls=base_urls, batch=batch, delay=delay)
+            except BaseException as exc:  # noqa: BLE001 - kept for the command; the crawl sees the end
+                self.error = exc
+                log.exception("the page worker failed")
+            finally:
+                self.sock.close()  # the crawl's process sees the end and stops
+                if handler is not None:
+                    _LOGGER.removeHandler(handler)
+                    handler.close()
+
+        self._thread = threading.Thread(target=run, name=_THREAD_NAME, daemon=True)
+        self._thread.start()
+        return self
+
+    def join(self) -> None:
+        """Wait for the worker to end (it ends with the crawl's connection); a worker never started
+        closes its socket."""
+        if self._thread is None:
+            self.sock.close()
+        else:
+            self._thread.join()
+
+    def __enter__(self) -> PageWorkerThread:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.join()
+
+
+def _log_to(log_file: str | None) -> logging.Handler | None:
+    """The worker's log lines go to the crawl's log file too (Scrapy's lines come from the crawl's process)."""
+    if not log_file:
+        return None
+    handler = logging.FileHandler(log_file, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    handler.addFilter(lambda record: record.threadName == _THREAD_NAME)
+    _LOGGER.addHandler(handler)
+    return handler

@@ -1,16 +1,15 @@
-"""The crawl's side of its page worker (see `serpworker`): starting the process, asking it, closing it.
+"""The crawl's side of its page worker (see `serpworker`): asking it, closing it.
 
-The crawl's process runs the reactor and must never block on the worker, so its side of the socket
-is an asyncio transport: sends are buffered, replies resolve futures as they arrive. The worker's
-side blocks, which is fine: it only waits for the crawl.
+The worker runs in the command that started the crawl; the crawl's process gets its end of a socket
+pair as a file descriptor. That process runs the reactor and must never block on the worker, so its
+side of the socket is an asyncio transport: sends are buffered, replies resolve futures as they
+arrive. The worker's side blocks, which is fine: it only waits for the crawl.
 """
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import socket
-import sys
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -53,20 +52,6 @@ class WorkerGone(RuntimeError):
     """The page worker ended before the crawl closed it (its log says why)."""
 
 
-def _start_method() -> str:
-    # Forking before the reactor runs is cheap (the worker inherits every imported module) and safe
-    # (no thread exists yet). Elsewhere a new interpreter is started.
-    if sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods():
-        return "fork"
-    return "spawn"
-
-
-def _worker_main(*args) -> None:
-    from seowatch.crawlers.serpworker import worker_main
-
-    sys.exit(worker_main(*args))
-
-
 class _Channel(asyncio.Protocol):
     def __init__(self) -> None:
         self.transport: asyncio.Transport | None = None
@@ -102,36 +87,16 @@ class _Channel(asyncio.Protocol):
 class PageWorkerClient:
     """What the spider holds: `parse` a page, `check` a finished chain, `close` at the end."""
 
-    def __init__(self, sock: socket.socket, process) -> None:
+    def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
-        self.process = process
         self._channel: _Channel | None = None
         self._connecting: asyncio.Future | None = None
         self._next_id = 0
 
     @classmethod
-    def start(
-        cls,
-        jobs: list[dict[str, Any]],
-        database_url: str,
-        *,
-        base_urls: dict[str, str | None] | None = None,
-        batch: int = 100,
-        delay: float = 0.5,
-        log_file: str | None = None,
-        start_method: str | None = None,
-    ) -> PageWorkerClient:
-        """Start the worker process; call before the reactor runs."""
-        ours, theirs = socket.socketpair()
-        context = multiprocessing.get_context(start_method or _start_method())
-        forked = context.get_start_method() == "fork"
-        process = context.Process(
-            target=_worker_main, name="seowatch-page-worker",
-            args=(theirs, jobs, database_url, base_urls or {}, batch, delay, log_file, ours.fileno() if forked else None),
-        )
-        process.start()
-        theirs.close()
-        return cls(ours, process)
+    def from_fd(cls, fd: int) -> PageWorkerClient:
+        """The end of the socket pair the command handed to this process."""
+        return cls(socket.socket(fileno=fd))
 
     async def _connected(self) -> _Channel:
         if self._connecting is None:  # once: callbacks of many responses get here together
@@ -163,6 +128,12 @@ class PageWorkerClient:
         channel = await self._connected()
         self._send(channel, ("check", job_index, page_numbers, tail, resolved, redirect_links, complete, fresh))
 
+    async def lost(self) -> bool:
+        """Wait until the connection ends: True when the worker went away without being closed."""
+        channel = await self._connected()
+        await asyncio.shield(channel.ended)
+        return not channel.closed_cleanly
+
     async def close(self) -> bool:
         """Ask the worker to store what it holds and end; True when it did."""
         channel = await self._connected()
@@ -170,15 +141,12 @@ class PageWorkerClient:
             channel.transport.write(encode(("close",)))
             await channel.ended
         channel.transport.close()
-        self.process.join(60)  # it has ended its side: it is exiting
-        return channel.closed_cleanly and self.process.exitcode == 0
+        return channel.closed_cleanly
 
     def abandon(self) -> None:
         """After a crawl that did not close the worker: end the connection (the worker stores what it
-        has decided and ends) and wait for it."""
+        has decided and ends)."""
         if self._channel is None:
             self.sock.close()
         elif self._channel.transport is not None:
             self._channel.transport.close()
-        if self.process.pid is not None:
-            self.process.join(60)

@@ -97,12 +97,24 @@ class SerpSpider(scrapy.Spider):
         self.engine_options = engines or {}
         self.retries = retries
         self.backoff = backoff
+        self._watch: asyncio.Future | None = None
 
     async def start(self):
+        self._watch = asyncio.ensure_future(self._stop_if_worker_lost())
         for index, job in enumerate(self.jobs):
             yield self._page_request(self._chain(index, job), 1, 0)
 
+    async def _stop_if_worker_lost(self) -> None:
+        """The command holding the page worker died: nothing fetched from now on could be stored."""
+        if await self.worker.lost():
+            self._watch = None  # it is the one closing the spider now: `closed` must not cancel it
+            self.logger.error("the page worker went away (its command ended): stopping the crawl")
+            self.crawler.stats.set_value("seowatch/page_worker_failed", True)
+            await self.crawler.engine.close_spider_async(reason="page_worker_failed")
+
     async def closed(self, reason: str) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
         if not await self.worker.close():
             self.logger.error("the page worker did not end cleanly: checks decided after it stopped are not stored")
             self.crawler.stats.set_value("seowatch/page_worker_failed", True)
