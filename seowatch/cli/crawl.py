@@ -16,6 +16,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from seowatch import heap_frozen
 from seowatch.cli import EXIT_CONFIG, EXIT_FAILED, App, fail, parse_day, pass_app
 from seowatch.config import ConfigError, SiteConfig, site_keywords
 from seowatch.crawlers.engines import device_for
@@ -161,9 +162,10 @@ def run_serp_crawl(app: App, jobs: list[dict[str, Any]], *, fast: bool, show_pro
             base_urls = {name: opts["base_url"] for name, opts in engines.items()}
             return worker.start(jobs, app.engine, on_event, base_urls=base_urls, log_file=log_file)
 
-        code = run_spider(app, "serp", engines_used, {"jobs": jobs, "engines": engines}, fast=fast,
-                          total=len(jobs), item_event="check", on_item=on_check, show_progress=show_progress,
-                          label="crawl", child=started.child, alongside=page_worker)
+        with heap_frozen():
+            code = run_spider(app, "serp", engines_used, {"jobs": jobs, "engines": engines}, fast=fast,
+                              total=len(jobs), item_event="check", on_item=on_check, show_progress=show_progress,
+                              label="crawl", child=started.child, alongside=page_worker)
     if worker.error is not None:
         click.echo(f"seowatch: the page worker failed ({worker.error}); checks it had not stored are missing",
                    err=True)

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from seowatch import heap_frozen
 from seowatch.crawlers.events import emit, parse_line
 
 SPIDERS = {
@@ -171,7 +172,8 @@ def child_main(spider: str, worker_fd: int | None = None) -> int:
         logging.getLogger("scrapy").setLevel(settings.get("LOG_LEVEL", "INFO"))
         crawler = process.create_crawler(spider_class)
         process.crawl(crawler, **args)
-        process.start()
+        with heap_frozen():
+            process.start()
     finally:
         if worker is not None:
             worker.abandon()  # a no-op after the spider closed it
