@@ -8,7 +8,7 @@ from sqlmodel import select
 from seowatch.config import KeywordSpec
 from seowatch.keywords.normalize import normalize
 from seowatch.store.database import current_revision, session_scope
-from seowatch.store.models import RankCheck, SerpPageRecord, SerpResult
+from seowatch.store.models import Keyword, RankCheck, SerpPageRecord, SerpResult
 from seowatch.store.ranks import (
     CheckOutcome,
     checks_on,
@@ -96,6 +96,27 @@ def test_keyword_variants_are_folded_and_reported(db_engine):
     with session_scope(db_engine) as s:
         sync = sync_keywords(s, site, [KeywordSpec(keyword="SEO优化")], normalize)
         assert sync.deactivated == ["整合营销"]
+
+
+def test_a_keyword_keeps_its_row_while_its_attributes_follow_the_config(db_engine):
+    with session_scope(db_engine) as s:
+        site = ensure_site(s, "example.com")
+        first = {k.text: k.id for k in sync_keywords(s, site, [KeywordSpec(keyword="整合营销"),
+                                                               KeywordSpec(keyword="SEO优化")], normalize).keywords}
+    with session_scope(db_engine) as s:  # dropped from the config: kept, inactive
+        assert sync_keywords(s, site, [KeywordSpec(keyword="SEO优化")], normalize).deactivated == ["整合营销"]
+    changed = KeywordSpec(keyword="整合營銷", group="营销", tags=("核心",), engines=("bing",), volume=880,
+                          target="https://example.com/zhenghe/")
+    with session_scope(db_engine) as s:  # back, written in traditional characters, with attributes
+        sync = sync_keywords(s, site, [changed, KeywordSpec(keyword="SEO优化")], normalize)
+        assert sync.deactivated == []
+    with session_scope(db_engine) as s:
+        rows = {k.normalized: k for k in s.exec(select(Keyword).where(Keyword.site_id == site.id))}
+    assert {k.normalized: k.id for k in sync.keywords} == {"整合营销": first["整合营销"], "seo优化": first["SEO优化"]}
+    back = rows["整合营销"]
+    assert (back.text, back.group_name, back.tags, back.engines, back.volume, back.target, back.active) == (
+        "整合營銷", "营销", ["核心"], ["bing"], 880, "https://example.com/zhenghe/", True)
+    assert len(rows) == 2
 
 
 def test_resolved_links_cache(db_engine):

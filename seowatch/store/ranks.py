@@ -127,37 +127,43 @@ def sync_keywords(
 ) -> KeywordSync:
     """Make the site's keyword rows match the config: add new ones, update attributes, deactivate
     removed ones (their history stays). Two entries with the same normalized form are one keyword;
-    the later one is reported as a variant, never silently dropped."""
+    the later one is reported as a variant, never silently dropped.
+
+    New keywords go in with one INSERT of many rows and are read back, and only attributes that
+    changed are set: building or touching thousands of SQLModel objects one by one cost more than
+    the rest of a crawl's start."""
     existing = {k.normalized: k for k in session.exec(select(Keyword).where(Keyword.site_id == site.id))}
-    seen: dict[str, Keyword] = {}
+    wanted: dict[str, dict[str, Any]] = {}
     variants: list[tuple[str, str]] = []
     for spec in specs:
         norm = normalize(spec.keyword)
         if not norm:
             continue
-        if norm in seen:
-            variants.append((spec.keyword, seen[norm].text))
+        if norm in wanted:
+            variants.append((spec.keyword, wanted[norm]["text"]))
             continue
-        row = existing.get(norm)
-        if row is None:
-            # Every field given: SQLModel's default factories cost a signature inspection per row.
-            row = Keyword(site_id=site.id, text=spec.keyword, normalized=norm, tags=[], engines=[])
-            session.add(row)
-        row.text = spec.keyword
-        row.group_name = spec.group
-        row.tags = list(spec.tags)
-        row.engines = list(spec.engines)
-        row.volume = spec.volume
-        row.target = spec.target
-        row.active = True
-        seen[norm] = row
+        wanted[norm] = {
+            "text": spec.keyword, "group_name": spec.group, "tags": list(spec.tags), "engines": list(spec.engines),
+            "volume": spec.volume, "target": spec.target, "active": True,
+        }
+    new = [{"site_id": site.id, "normalized": norm, **values} for norm, values in wanted.items() if norm not in existing]
+    if new:
+        session.execute(insert(Keyword.__table__), new)
+        added = select(Keyword).where(Keyword.site_id == site.id, Keyword.normalized.in_(bindparam("norms", expanding=True)))
+        for chunk in chunks([row["normalized"] for row in new], 500):
+            existing.update((k.normalized, k) for k in session.exec(added, params={"norms": chunk}))
+    for norm, values in wanted.items():
+        row = existing[norm]
+        for name, value in values.items():
+            if getattr(row, name) != value:
+                setattr(row, name, value)
     deactivated = []
     for norm, row in existing.items():
-        if norm not in seen and row.active:
+        if norm not in wanted and row.active:
             row.active = False
             deactivated.append(row.text)
     session.flush()
-    return KeywordSync(list(seen.values()), variants, deactivated)
+    return KeywordSync([existing[norm] for norm in wanted], variants, deactivated)
 
 
 def save_check(session: Session, outcome: CheckOutcome) -> CheckRow | RankCheck:
