@@ -142,21 +142,24 @@ def _spider_class(name: str):
     return getattr(importlib.import_module(module), attr)
 
 
-def _preload_scrapy() -> None:
-    """Import the components a crawler loads when it is created (downloader handlers with Twisted's
-    HTTP client and TLS, middlewares, extensions, the scheduler): while the command syncs its store,
-    not after it handed over the spec (0.3 s of the child's start). Nothing is built here."""
-    from scrapy.settings import default_settings
+def _preload_scrapy(spider_class) -> None:
+    """Import the components a crawler of `spider_class` loads when it is created (downloader
+    handlers with Twisted's HTTP client and TLS, middlewares, extensions, the scheduler), as our
+    settings enable them: while the command syncs its store, not after it handed over the spec
+    (0.3 s of the child's start). Nothing is built here."""
+    from scrapy.settings import Settings
     from scrapy.utils.misc import load_object
 
-    paths = [path for name in ("DOWNLOAD_HANDLERS_BASE", "DOWNLOADER_MIDDLEWARES_BASE", "SPIDER_MIDDLEWARES_BASE",
-                               "EXTENSIONS_BASE")
-             for path in getattr(default_settings, name, {}).values() if isinstance(path, str)]
-    paths += [path for name in ("DOWNLOADER_MIDDLEWARES_BASE", "SPIDER_MIDDLEWARES_BASE", "EXTENSIONS_BASE")
-              for path in getattr(default_settings, name, {})]
-    paths += [getattr(default_settings, name, None) for name in (
+    from seowatch.crawlers.settings import BASE_SETTINGS
+
+    settings = Settings(BASE_SETTINGS)
+    settings.setdict(getattr(spider_class, "custom_settings", None) or {}, priority="spider")
+    paths = [path for path in settings.getwithbase("DOWNLOAD_HANDLERS").values() if isinstance(path, str)]
+    for name in ("DOWNLOADER_MIDDLEWARES", "SPIDER_MIDDLEWARES", "EXTENSIONS", "ITEM_PIPELINES"):
+        paths += [path for path, order in settings.getwithbase(name).items() if order is not None]
+    paths += [settings.get(name) for name in (
         "SCHEDULER", "DOWNLOADER", "SCHEDULER_PRIORITY_QUEUE", "SCHEDULER_MEMORY_QUEUE", "STATS_CLASS",
-        "DUPEFILTER_CLASS", "DNS_RESOLVER", "ITEM_PROCESSOR", "REQUEST_FINGERPRINTER_CLASS", "LOG_FORMATTER",
+        "DUPEFILTER_CLASS", "ITEM_PROCESSOR", "REQUEST_FINGERPRINTER_CLASS", "LOG_FORMATTER",
     )]
     for path in paths:
         if isinstance(path, str):
@@ -177,7 +180,7 @@ def child_main(spider: str, worker_fd: int | None = None) -> int:
     from scrapy.crawler import CrawlerProcess
 
     spider_class = _spider_class(spider)
-    _preload_scrapy()
+    _preload_scrapy(spider_class)
     text = sys.stdin.buffer.read().decode("utf-8")
     if not text.strip():
         return 0  # cancelled: the command did not need it after all

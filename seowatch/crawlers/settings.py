@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from seowatch.config import PolitenessConfig
+if TYPE_CHECKING:  # the crawl's child reads BASE_SETTINGS without importing the configuration's models
+    from seowatch.config import PolitenessConfig
 
 BASE_SETTINGS: dict[str, Any] = {
     "BOT_NAME": "seowatch",
