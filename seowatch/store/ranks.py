@@ -232,11 +232,11 @@ def save_checks(session: Session, outcomes: Sequence[CheckOutcome]) -> list[Chec
         c = o.check
         c.id = ids[(c.keyword_id, c.engine, c.device, c.day)]
         pages.extend(_row(p, SerpPageRecord, c.id) for p in o.pages)
-        results.extend(_row(r, SerpResult, c.id) for r in o.results)
+        results.extend(_values(r, SerpResult, c.id) for r in o.results)
     if pages:
         session.execute(st.page, pages)
     if results:
-        session.execute(st.result, results)
+        _insert_values(session, SerpResult, results)
     return out
 
 
@@ -280,6 +280,28 @@ def _row(obj, model, check_id: int | None = None) -> dict:
     if check_id is not None:
         row["check_id"] = check_id
     return row
+
+
+def _values(obj, model, check_id: int) -> tuple:
+    """The column values of a row or table object, in `_columns` order, then its check's id."""
+    return (*(getattr(obj, name) for name in _columns(model)), check_id)
+
+
+def _insert_values(session: Session, model, rows: list[tuple]) -> None:
+    """INSERT rows of `_values` straight through the database driver, as one executemany.
+
+    For tables of plain integers and strings only (the result rows, ten or more per check): they
+    need no conversion, and SQLAlchemy's per-row parameter handling cost more than the database's
+    own insert. The statement is written in the driver's parameter style (SQLite's ?, psycopg's %s).
+    """
+    conn = session.connection()
+    dialect = conn.dialect
+    quote = dialect.identifier_preparer.quote
+    names = (*_columns(model), "check_id")
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    sql = (f"INSERT INTO {quote(model.__tablename__)} ({', '.join(quote(n) for n in names)}) "
+           f"VALUES ({', '.join(mark for _ in names)})")
+    conn.exec_driver_sql(sql, rows)
 
 
 @cache
