@@ -36,10 +36,12 @@ def canonical_host(host: str | None) -> str | None:
         return host or None
     if ":" in host:
         host = host.split(":", 1)[0]
+    if host.isascii():  # what the IDNA codec would return for it (the common case, without its cost)
+        return host
     try:
         return host.encode("idna").decode("ascii")
     except UnicodeError:
-        return host if host.isascii() else None
+        return None
 
 
 @lru_cache(maxsize=65536)
