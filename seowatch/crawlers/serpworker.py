@@ -219,7 +219,7 @@ class PageWorkerThread:
     def start(self, jobs: list[dict[str, Any]], engine: Engine, report: Report, *,
               base_urls: dict[str, str | None] | None = None, batch: int = 100, delay: float = 0.5,
               log_file: str | None = None) -> PageWorkerThread:
-        """Serve the crawl from a new thread; its log lines go to `log_file` too."""
+        """Serve the crawl from a new thread; its log lines go to `log_file`, the crawl's log."""
 
         def run() -> None:
             handler = _log_to(log_file)
