@@ -158,7 +158,10 @@ class SerpSpider(scrapy.Spider):
         await self._pause(attempt)
         return self._page_request(chain, request.meta["page_no"], attempt + 1)
 
-    async def on_page(self, response: Response):
+    async def on_page(self, response: Response) -> list[scrapy.Request]:
+        """The next request of the chain (a retry or the next page), if any. A coroutine returning a
+        list, not an async generator: Scrapy passes a list through its spider middlewares on their
+        plain path, without an async generator per middleware and page."""
         request = response.request
         chain: Chain = request.meta["chain"]
         page_no: int = request.meta["page_no"]
@@ -182,33 +185,32 @@ class SerpSpider(scrapy.Spider):
         if not seen.ok:
             retry = await self._retry_or_none(request)
             if retry is not None:
-                yield retry
-                return
+                return [retry]
             chain.pages.append(seen)
             chain.tail = fetch if fetch.failure else None
             await self._finish(chain)
-            return
+            return []
         await self._resolve(chain, fetch.url, seen)
         chain.pages.append(seen)
         chain.organic_seen += seen.organic
         if not self._chain_done(chain):
-            yield self._page_request(chain, page_no + 1, 0)
-        else:
-            await self._finish(chain)
+            return [self._page_request(chain, page_no + 1, 0)]
+        await self._finish(chain)
+        return []
 
-    async def on_error(self, failure):
+    async def on_error(self, failure) -> list[scrapy.Request]:
         request = failure.request
         chain: Chain = request.meta["chain"]
         retry = await self._retry_or_none(request)
         if retry is not None:
-            yield retry
-            return
+            return [retry]
         reason, detail = unreachable_reason(failure.value)
         page_no = request.meta["page_no"]
         chain.tail = PageFetch(page_no, request.url, datetime.now(timezone.utc), attempts=request.meta["attempt"] + 1,
                                failure=reason, failure_detail=detail)
         chain.pages.append(PageSummary(page_no, reason))
         await self._finish(chain)
+        return []
 
     async def _resolve(self, chain: Chain, page_url: str, seen: PageSummary) -> None:
         """Resolve the engine's redirect links of results whose target the page does not carry and
