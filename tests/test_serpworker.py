@@ -43,22 +43,26 @@ def fetched(page_no: int, keyword: str, **extra) -> PageFetch:
     return PageFetch(page_no, f"{ROOT}/s?wd={keyword}&pn={(page_no - 1) * 10}", NOW, http_status=200, **extra)
 
 
+def jobs_for(db_url: str, keywords: list[str], *, depth: int = 20) -> list[dict]:
+    """The site and its keywords in the store, and a Baidu job for each keyword."""
+    with session_scope(get_engine(db_url)) as s:
+        site = Site(domain=SITE["domain"])
+        s.add(site)
+        s.flush()
+        rows = [Keyword(site_id=site.id, text=k, normalized=k) for k in keywords]
+        s.add_all(rows)
+        s.flush()
+        return [{"keyword_id": k.id, "keyword": k.text, "engine": "baidu", "device": "desktop", "day": DAY,
+                 "depth": depth, "site": SITE} for k in rows]
+
+
 class Crawl:
     """The crawl's side of the socket, driving `serve` running in a thread."""
 
     def __init__(self, db_url: str, keywords: list[str], *, delay: float = 60.0, batch: int = 100):
         engine = get_engine(db_url)
-        with session_scope(engine) as s:
-            site = Site(domain=SITE["domain"])
-            s.add(site)
-            s.flush()
-            rows = [Keyword(site_id=site.id, text=k, normalized=k) for k in keywords]
-            s.add_all(rows)
-            s.flush()
-            ids = [k.id for k in rows]
         self.db_url = db_url
-        self.jobs = [{"keyword_id": i, "keyword": k, "engine": "baidu", "device": "desktop", "day": DAY,
-                      "depth": 20, "site": SITE} for i, k in zip(ids, keywords)]
+        self.jobs = jobs_for(db_url, keywords)
         self.sock, theirs = socket.socketpair()
         self.reader = FrameReader(self.sock)
         self.events: list[dict] = []

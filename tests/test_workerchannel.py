@@ -11,24 +11,7 @@ import pytest
 from seowatch.crawlers.serpworker import PageWorkerThread
 from seowatch.crawlers.workerchannel import PageWorkerClient, WorkerGone
 from seowatch.store.database import get_engine
-from tests.test_serpworker import HEADERS, OURS, SITE, fetched, filler, results_page
-
-DAY = "2026-11-24"
-
-
-def jobs_for(db_url: str, keywords: list[str]) -> list[dict]:
-    from seowatch.store.database import session_scope
-    from seowatch.store.models import Keyword, Site
-
-    with session_scope(get_engine(db_url)) as s:
-        site = Site(domain=SITE["domain"])
-        s.add(site)
-        s.flush()
-        rows = [Keyword(site_id=site.id, text=k, normalized=k) for k in keywords]
-        s.add_all(rows)
-        s.flush()
-        return [{"keyword_id": k.id, "keyword": k.text, "engine": "baidu", "device": "desktop", "day": DAY,
-                 "depth": 10, "site": SITE} for k in rows]
+from tests.test_serpworker import HEADERS, OURS, fetched, filler, jobs_for, results_page
 
 
 def stored(db_url: str) -> dict[str, tuple]:
@@ -45,7 +28,7 @@ def test_pages_asked_together_are_answered_each_and_the_checks_stored_on_close(d
     keywords = ["整合营销", "网络推广", "品牌策划"]
     ours, theirs = socket.socketpair()
     events: list[dict] = []
-    worker = PageWorkerThread(ours).start(jobs_for(db_url, keywords), get_engine(db_url), events.append)
+    worker = PageWorkerThread(ours).start(jobs_for(db_url, keywords, depth=10), get_engine(db_url), events.append)
     client = PageWorkerClient(theirs)
 
     async def crawl():
