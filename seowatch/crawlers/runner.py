@@ -208,8 +208,11 @@ def child_main(spider: str, worker_fd: int | None = None) -> int:
     stats = crawler.stats.get_stats() if crawler.stats else {}
     errors = stats.get("log_count/ERROR", 0)
     reason = stats.get("finish_reason")
-    emit("finished", reason=reason, errors=errors, requests=stats.get("downloader/request_count", 0))
     failed = stats.get("spider_exceptions/count") or stats.get("seowatch/page_worker_failed")
+    try:
+        emit("finished", reason=reason, errors=errors, requests=stats.get("downloader/request_count", 0))
+    except BrokenPipeError:  # the command that started the crawl is gone: nobody to tell
+        return 1
     return 0 if reason == "finished" and not failed else 1
 
 

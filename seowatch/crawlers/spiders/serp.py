@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import random
 import re
 from dataclasses import dataclass, field
@@ -105,12 +107,14 @@ class SerpSpider(scrapy.Spider):
             yield self._page_request(self._chain(index, job), 1, 0)
 
     async def _stop_if_worker_lost(self) -> None:
-        """The command holding the page worker died: nothing fetched from now on could be stored."""
+        """The command holding the page worker died: nothing fetched from now on could be stored, and
+        a graceful close (which stopping the reactor also starts) would still fetch every request
+        already queued (with politeness, a page every few seconds, for nobody). Nothing in this
+        process is left to save and nobody reads its output: it ends here."""
         if await self.worker.lost():
-            self._watch = None  # it is the one closing the spider now: `closed` must not cancel it
-            self.logger.error("the page worker went away (its command ended): stopping the crawl")
-            self.crawler.stats.set_value("seowatch/page_worker_failed", True)
-            await self.crawler.engine.close_spider_async(reason="page_worker_failed")
+            self.logger.error("the page worker went away (its command ended): stopping the crawl at once")
+            logging.shutdown()  # the line above reaches the crawl's log
+            os._exit(1)
 
     async def closed(self, reason: str) -> None:
         if self._watch is not None:
