@@ -239,11 +239,9 @@ class PageWorkerThread:
         return self
 
     def join(self) -> None:
-        """Wait for the worker to end (it ends with the crawl's connection); a worker never started
-        closes its socket."""
-        if self._thread is None:
-            self.sock.close()
-        else:
+        """Wait for the worker to end (it ends with the crawl's connection). The socket of a worker
+        never started stays with whoever made it (`cli.crawl.SerpCrawlStart` closes it)."""
+        if self._thread is not None:
             self._thread.join()
 
     def __enter__(self) -> PageWorkerThread:

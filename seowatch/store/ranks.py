@@ -247,7 +247,6 @@ class _Statements:
     deletes: tuple
     check: Any
     page: Any
-    result: Any
 
 
 @cache
@@ -270,7 +269,6 @@ def _statements() -> _Statements:
         ),
         check=insert(checks),
         page=insert(SerpPageRecord.__table__),
-        result=insert(SerpResult.__table__),
     )
 
 
